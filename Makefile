@@ -1,0 +1,41 @@
+# tf2conf — the two set-up commands of the README are `make conformance` and `make test`.
+# Each creates its own virtual environment (.venv) on a fresh machine and installs what it needs.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The TensorFlow under test; a CPU wheel keeps the install small on machines without a GPU.
+TF_REQUIREMENT ?= tensorflow-cpu==2.21.0
+REPORTS ?= $(CURDIR)/reports
+PROFILE ?= ci
+# Extra pytest arguments for the conformance run, e.g. ARGS="--tf2conf-modes eager".
+ARGS ?=
+
+.PHONY: conformance test lint bench clean
+
+$(BIN)/.installed: pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q "$(TF_REQUIREMENT)" "keras>=3"
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+# The main job: every bundled suite on this machine's CPU (split into 2 logical devices),
+# in all modes; reports (JSON, Markdown, HTML) go to reports/. Runs from a scratch folder
+# to show that the installed plugin needs no checkout.
+conformance: $(BIN)/.installed
+	mkdir -p $(REPORTS)
+	cd "$$(mktemp -d)" && $(CURDIR)/$(BIN)/pytest --tf2conf --tf2conf-virtual-cpus 2 \
+		--tf2conf-profile $(PROFILE) --tf2conf-report $(REPORTS) -q -p no:cacheprovider $(ARGS)
+
+# The project's own tests (plugin, reports, planted faults).
+test: $(BIN)/.installed
+	$(BIN)/ruff check pytest_tf2conf tests bench
+	$(BIN)/pytest tests -q -p no:cacheprovider
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check pytest_tf2conf tests bench
+	$(BIN)/ruff format --check pytest_tf2conf tests bench
+
+clean:
+	rm -rf $(VENV) reports/*.json reports/*.md reports/*.html build *.egg-info

@@ -1,0 +1,133 @@
+"""Command-line options and ini keys of the plugin, and their validation.
+
+Nothing here imports TensorFlow: options are registered in every pytest session, with or
+without ``--tf2conf``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+MODES = ("eager", "function", "xla")
+PROFILES = ("quick", "ci", "thorough")
+DEFAULT_REPORT_DIR = "reports"
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    name: str  # without the leading dashes
+    help: str
+    default: str | None = None
+    is_flag: bool = False
+
+    @property
+    def dest(self) -> str:
+        return self.name.replace("-", "_")
+
+
+OPTIONS = (
+    OptionSpec("tf2conf", "run the bundled tf2conf conformance suites", is_flag=True),
+    OptionSpec(
+        "tf2conf-devices",
+        "devices to run on: device types (CPU, GPU) or names (CPU:1,GPU:0); "
+        "default: every logical device TensorFlow lists",
+    ),
+    OptionSpec("tf2conf-modes", "execution modes: eager,function,xla (default: all)"),
+    OptionSpec(
+        "tf2conf-virtual-cpus",
+        "split the host CPU into N logical devices before TensorFlow initialises",
+    ),
+    OptionSpec("tf2conf-profile", "hypothesis profile: quick, ci or thorough", default="ci"),
+    OptionSpec("tf2conf-report", "folder for the conformance reports", DEFAULT_REPORT_DIR),
+    OptionSpec(
+        "tf2conf-keras-modes",
+        "Keras execution modes for the Keras suites: eager,function,xla (default: function)",
+    ),
+)
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("tf2conf", "TensorFlow 2 conformance suites")
+    for spec in OPTIONS:
+        if spec.is_flag:
+            group.addoption(f"--{spec.name}", action="store_true", dest=spec.dest, help=spec.help)
+            parser.addini(spec.dest, spec.help, type="bool", default=False)
+        else:
+            group.addoption(f"--{spec.name}", dest=spec.dest, default=None, help=spec.help)
+            parser.addini(spec.dest, spec.help, default=spec.default)
+
+
+def raw_value(config: pytest.Config, spec_name: str) -> str | bool | None:
+    """Command line first, then the ini key of the same name."""
+    dest = spec_name.replace("-", "_")
+    value = config.getoption(dest, default=None)
+    if value not in (None, False):
+        return value
+    return config.getini(dest) or None
+
+
+def is_enabled(config: pytest.Config) -> bool:
+    return bool(raw_value(config, "tf2conf"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated options of one run (devices are resolved later, against TensorFlow)."""
+
+    device_spec: tuple[str, ...]
+    modes: tuple[str, ...]
+    keras_modes: tuple[str, ...]
+    virtual_cpus: int
+    profile: str
+    report_dir: Path
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(part.strip() for part in str(value).split(",") if part.strip())
+
+
+def _choose(option: str, value: str | None, valid: tuple[str, ...], default: tuple[str, ...]):
+    chosen = _split(value) or default
+    unknown = [v for v in chosen if v not in valid]
+    if unknown:
+        raise pytest.UsageError(
+            f"--{option}: unknown value {', '.join(unknown)!s}; valid values: {', '.join(valid)}"
+        )
+    return tuple(dict.fromkeys(chosen))
+
+
+def read_settings(config: pytest.Config) -> Settings:
+    """Validate every option; a bad value is a one-line usage error (pytest exit code 4)."""
+    modes = _choose("tf2conf-modes", raw_value(config, "tf2conf-modes"), MODES, MODES)
+    keras_modes = _choose(
+        "tf2conf-keras-modes", raw_value(config, "tf2conf-keras-modes"), MODES, ("function",)
+    )
+    profiles = _choose("tf2conf-profile", raw_value(config, "tf2conf-profile"), PROFILES, ("ci",))
+    if len(profiles) != 1:
+        raise pytest.UsageError(f"--tf2conf-profile: give one of {', '.join(PROFILES)}")
+    profile = profiles[0]
+    cpus_raw = raw_value(config, "tf2conf-virtual-cpus")
+    try:
+        virtual_cpus = int(cpus_raw) if cpus_raw else 0
+    except ValueError:
+        virtual_cpus = -1
+    if virtual_cpus < 0 or virtual_cpus > 64:
+        raise pytest.UsageError(
+            f"--tf2conf-virtual-cpus: expected a whole number from 1 to 64, got {cpus_raw!r}"
+        )
+    report_dir = Path(str(raw_value(config, "tf2conf-report") or DEFAULT_REPORT_DIR))
+    if not report_dir.is_absolute():
+        report_dir = Path(config.invocation_params.dir) / report_dir
+    return Settings(
+        device_spec=_split(raw_value(config, "tf2conf-devices")),
+        modes=modes,
+        keras_modes=keras_modes,
+        virtual_cpus=virtual_cpus,
+        profile=profile,
+        report_dir=report_dir,
+    )

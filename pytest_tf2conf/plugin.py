@@ -1,0 +1,166 @@
+"""pytest hooks of tf2conf (entry point ``pytest11``). Hooks only: the work lives elsewhere.
+
+Without ``--tf2conf`` the plugin registers its options and markers and does nothing else:
+no TensorFlow, Keras, JAX or NumPy import, and the bundled suites are not collected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from . import options, recording
+from .claims import MARKER, Catalogue, ClaimError, claims_of
+
+if TYPE_CHECKING:
+    from .session import RunState
+
+SUITES_DIR = Path(__file__).parent / "suites"
+STATE = pytest.StashKey["RunState"]()
+RECORD = pytest.StashKey[recording.TestRecord]()
+MODES_MARKER = "tf2conf_modes"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    options.add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{MARKER}(claim): the documented claim a test checks")
+    config.addinivalue_line("markers", f"{MODES_MARKER}(*modes): execution modes a test runs in")
+    if not options.is_enabled(config):
+        return
+    from . import session
+
+    state = session.start(config)
+    config.stash[STATE] = state
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        config.args = [str(SUITES_DIR)]  # `pytest --tf2conf` alone runs the bundled suites
+
+
+def _state(config: pytest.Config) -> RunState | None:
+    return config.stash.get(STATE, None)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if _state(config) is None and collection_path.is_relative_to(SUITES_DIR):
+        return True
+    return None
+
+
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    state = _state(config)
+    if state is None:
+        return None
+    from .session import header_lines
+
+    return header_lines(state)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    state = _state(metafunc.config)
+    if state is None:
+        return
+    marker = metafunc.definition.get_closest_marker(MODES_MARKER)
+    allowed = set(marker.args) if marker else None
+    if "target" in metafunc.fixturenames:
+        targets = [t for t in state.targets if allowed is None or t.mode.name in allowed]
+        reason = state.runtime.import_error or "no selected device x mode applies to this test"
+        _parametrize(metafunc, "target", targets, reason)
+    elif "keras_target" in metafunc.fixturenames:
+        targets = [t for t in state.keras_targets() if allowed is None or t.mode in allowed]
+        _parametrize(metafunc, "keras_target", targets, "no Keras device x mode applies")
+
+
+def _parametrize(metafunc: pytest.Metafunc, name: str, targets: list[Any], reason: str) -> None:
+    if targets:
+        metafunc.parametrize(name, targets, ids=[t.id for t in targets])
+    else:
+        metafunc.parametrize(name, [pytest.param(None, marks=pytest.mark.skip(reason=reason))])
+
+
+def _is_suite_item(item: pytest.Item) -> bool:
+    return Path(item.path).is_relative_to(SUITES_DIR)
+
+
+def _test_id(item: pytest.Item) -> str:
+    if _is_suite_item(item):
+        return f"{Path(item.path).relative_to(SUITES_DIR).as_posix()}::{item.name}"
+    return item.nodeid
+
+
+def _target_fields(item: pytest.Item) -> dict[str, Any]:
+    for value in getattr(getattr(item, "callspec", None), "params", {}).values():
+        fields = getattr(value, "report_fields", None)
+        if callable(fields):
+            return fields()
+    return {"target": "host", "device": None, "mode": None, "backend": None}
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    state = _state(config)
+    if state is None:
+        return
+    problems: list[str] = []
+    catalogue: Catalogue = state.catalogue
+    for item in items:
+        declared = claims_of(item)
+        if not declared:
+            if _is_suite_item(item):
+                problems.append(f"{item.nodeid} declares no claim (decorate it with @claim)")
+            continue
+        try:
+            catalogue.extend(declared, where=item.nodeid)
+        except ClaimError as exc:
+            problems.append(str(exc))
+        item.user_properties.append(
+            (
+                "tf2conf",
+                {
+                    "test": _test_id(item),
+                    "claims": [c.id for c in declared],
+                    "claim_info": [c.as_dict() for c in declared],
+                    **_target_fields(item),
+                },
+            )
+        )
+    if problems:
+        raise pytest.UsageError(
+            f"tf2conf: invalid claim declarations: {problems[0]}"
+            + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+        )
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_call(item: pytest.Item):
+    state = _state(item.config)
+    if state is None or not claims_of(item):
+        return (yield)
+    from .runtime_hooks import measured_call
+
+    record = recording.TestRecord(claim_ids=tuple(c.id for c in claims_of(item)))
+    item.stash[RECORD] = record
+    with measured_call(item, record):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report = yield
+    record = item.stash.get(RECORD, None)
+    if record is not None and call.when == "call":
+        from .runtime_hooks import call_properties
+
+        report.user_properties.append(("tf2conf.call", call_properties(record, call)))
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    state = _state(session.config)
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if state is not None and workeroutput is not None:
+        workeroutput["tf2conf_claims"] = state.catalogue.as_dicts()

@@ -1,0 +1,42 @@
+"""Shared fixtures of the project's own tests.
+
+Most tests run the conformance suites *in process* with pytester (fast: TensorFlow is
+imported once). TensorFlow is imported and the host CPU split into two logical devices
+here, before any in-process run, because pytester restores ``sys.modules`` after each run
+and TensorFlow cannot be imported twice or re-split once initialised.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("KERAS_HOME", tempfile.mkdtemp(prefix="tf2conf-tests-keras-"))
+
+import pytest  # noqa: E402
+
+from tests.helpers import VIRTUAL_CPUS, ConformanceRun, run_conformance_inprocess  # noqa: E402
+
+pytest_plugins = ["pytester"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    import tensorflow as tf
+
+    cpus = tf.config.list_physical_devices("CPU")
+    if not tf.config.get_logical_device_configuration(cpus[0]):
+        tf.config.set_logical_device_configuration(
+            cpus[0], [tf.config.LogicalDeviceConfiguration() for _ in range(VIRTUAL_CPUS)]
+        )
+    import keras  # noqa: F401  (imported before pytester snapshots sys.modules)
+
+
+@pytest.fixture
+def run_conformance(pytester: pytest.Pytester):
+    """Run ``pytest --tf2conf ARGS`` in process; returns a ConformanceRun (result + report)."""
+
+    def run(*args: str, profile: str = "ci") -> ConformanceRun:
+        return run_conformance_inprocess(pytester, *args, profile=profile)
+
+    return run

@@ -1,0 +1,92 @@
+"""Helpers for the project's own tests: running suites and reading their reports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_tf2conf.report.schema import claim_outcomes
+
+SUITES_DIR = Path(__file__).resolve().parent.parent / "pytest_tf2conf" / "suites"
+VIRTUAL_CPUS = 2
+
+
+def suite(path: str) -> str:
+    """Absolute path of a bundled suite file or folder, e.g. suite('tensor/test_dtypes.py')."""
+    full = SUITES_DIR / path.split("::")[0]
+    assert full.exists(), f"no suite at {full}"
+    return str(SUITES_DIR / path)
+
+
+@dataclass
+class ConformanceRun:
+    result: Any  # pytest.RunResult
+    report: dict[str, Any]
+
+    @property
+    def outcomes(self) -> dict[tuple[str, str], str]:
+        """(claim id, target) -> outcome."""
+        return claim_outcomes(self.report.get("results", []))
+
+    def claims_with(self, *outcomes: str) -> set[str]:
+        return {claim for (claim, _), out in self.outcomes.items() if out in outcomes}
+
+    @property
+    def failed_claims(self) -> set[str]:
+        return self.claims_with("failed", "error", "crashed")
+
+    def assert_all_passed(self) -> None:
+        bad = {k: v for k, v in self.outcomes.items() if v not in ("passed", "xfailed")}
+        assert not bad, f"claims not passing on stock TensorFlow: {bad}\n" + "\n".join(
+            self.result.outlines[-30:]
+        )
+
+
+def _base_args(report_dir: Path, profile: str) -> list[str]:
+    return [
+        "--tf2conf",
+        "--tf2conf-profile",
+        profile,
+        "--tf2conf-report",
+        str(report_dir),
+        "-p",
+        "no:cacheprovider",
+        "-q",
+    ]
+
+
+def _read_report(report_dir: Path) -> dict[str, Any]:
+    path = report_dir / "tf2conf-report.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def run_conformance_inprocess(
+    pytester: pytest.Pytester, *args: str, profile: str = "ci"
+) -> ConformanceRun:
+    report_dir = pytester.path / "reports"
+    result = pytester.runpytest_inprocess(*_base_args(report_dir, profile), *args)
+    return ConformanceRun(result, _read_report(report_dir))
+
+
+def run_conformance_subprocess(
+    cwd: Path, *args: str, profile: str = "quick", timeout: float = 600
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """A fresh ``python -m pytest --tf2conf`` process (for options that act before TF starts)."""
+    report_dir = cwd / "reports"
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", *_base_args(report_dir, profile), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+    return proc, _read_report(report_dir)
