@@ -32,8 +32,12 @@ class KerasTarget:
         return self.id
 
     def report_fields(self) -> dict[str, Any]:
-        return {"target": self.id, "device": self.device, "mode": self.mode,
-                "backend": self.backend}
+        return {
+            "target": self.id,
+            "device": self.device,
+            "mode": self.mode,
+            "backend": self.backend,
+        }
 
     def compile_kwargs(self) -> dict[str, Any]:
         """Flags for ``model.compile(...)`` that select this target's execution mode."""

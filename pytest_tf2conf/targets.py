@@ -118,8 +118,12 @@ class Target:
         return self.id
 
     def report_fields(self) -> dict[str, Any]:
-        return {"target": self.id, "device": self.device.name, "mode": self.mode.name,
-                "backend": None}
+        return {
+            "target": self.id,
+            "device": self.device.name,
+            "mode": self.mode.name,
+            "backend": None,
+        }
 
     @contextmanager
     def scope(self) -> Iterator[None]:

@@ -6,6 +6,7 @@ environment): then the TensorFlow-level suites report that they do not apply.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -86,11 +87,9 @@ def short_device_name(name: str) -> str:
 def environment(runtime: TFRuntime) -> dict[str, object]:
     info: dict[str, object] = {"tensorflow": runtime.version, "devices": list(runtime.devices)}
     if runtime.tf is not None:
-        build = {}
-        try:
+        build: dict[str, object] = {}
+        with contextlib.suppress(Exception):  # build info is informative only
             build = dict(runtime.tf.sysconfig.get_build_info())
-        except Exception:  # build info is informative only
-            pass
         info["tensorflow_build"] = {
             k: str(v) for k, v in build.items() if k in ("is_cuda_build", "cuda_version")
         }

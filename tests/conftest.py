@@ -14,9 +14,9 @@ import tempfile
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_HOME", tempfile.mkdtemp(prefix="tf2conf-tests-keras-"))
 
-import pytest  # noqa: E402
+import pytest
 
-from tests.helpers import VIRTUAL_CPUS, ConformanceRun, run_conformance_inprocess  # noqa: E402
+from tests.helpers import VIRTUAL_CPUS, ConformanceRun, run_conformance_inprocess
 
 pytest_plugins = ["pytester"]
 

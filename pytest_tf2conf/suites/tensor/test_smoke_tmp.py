@@ -1,13 +1,15 @@
 import numpy as np
-import tensorflow as tf
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pytest_tf2conf import claim, assert_close
+from pytest_tf2conf import assert_close, claim
 
 DOC = "https://www.tensorflow.org/api_docs/python/tf/constant"
 
+
 def double(x):
     return x * 2
+
 
 @claim("tensor.smoke-double", "Doubling works.", DOC)
 @given(st.lists(st.floats(-10, 10, width=32), min_size=0, max_size=5))

@@ -1,0 +1,100 @@
+"""Hypothesis strategies built for TensorFlow's costs.
+
+Shapes are small and bounded; values are bounded and finite unless special values are
+asked for on purpose. Subnormals are excluded by default *only* because TensorFlow's CPU
+kernels flush them to zero (a documented deviation from NumPy that has its own claim);
+pass ``allow_subnormal=True`` to draw them.
+
+Dtypes are named by strings ("float32", "bfloat16", ...) so that strategies, test ids and
+reports never depend on a TensorFlow import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
+COMPLEX_DTYPES = ("complex64", "complex128")
+SIGNED_INT_DTYPES = ("int8", "int16", "int32", "int64")
+UNSIGNED_INT_DTYPES = ("uint8", "uint16", "uint32", "uint64")
+INT_DTYPES = SIGNED_INT_DTYPES + UNSIGNED_INT_DTYPES
+REAL_DTYPES = FLOAT_DTYPES + INT_DTYPES
+
+# Largest magnitude drawn per float dtype by default: far from overflow in products.
+_FLOAT_BOUND = {"float16": 100.0, "bfloat16": 100.0, "float32": 1e4, "float64": 1e6}
+
+
+def numpy_dtype(name: str) -> np.dtype:
+    """NumPy dtype for a dtype name; bfloat16 comes from ml_dtypes (a TensorFlow dependency)."""
+    if name == "bfloat16":
+        import ml_dtypes
+
+        return np.dtype(ml_dtypes.bfloat16)
+    return np.dtype(name)
+
+
+def shapes(
+    min_rank: int = 0, max_rank: int = 3, min_side: int = 0, max_side: int = 4
+) -> st.SearchStrategy[tuple[int, ...]]:
+    """Array shapes; 0-size dimensions are included by default (``min_side=0``)."""
+    return hnp.array_shapes(
+        min_dims=min_rank, max_dims=max_rank, min_side=min_side, max_side=max_side
+    )
+
+
+def _float_elements(name: str, bound: float | None, allow_subnormal: bool, specials: bool):
+    width = 64 if name == "float64" else 32 if name in ("float32", "bfloat16") else 16
+    limit = _FLOAT_BOUND[name] if bound is None else bound
+    finite = st.floats(-limit, limit, width=width, allow_subnormal=allow_subnormal)
+    if not specials:
+        return finite
+    return st.one_of(finite, st.sampled_from([np.nan, np.inf, -np.inf, 0.0, -0.0]))
+
+
+def elements(
+    name: str,
+    *,
+    bound: float | None = None,
+    allow_subnormal: bool = False,
+    specials: bool = False,
+) -> st.SearchStrategy[Any]:
+    """Scalar values representable in dtype ``name`` (before rounding for bfloat16)."""
+    if name in FLOAT_DTYPES:
+        return _float_elements(name, bound, allow_subnormal, specials)
+    if name in COMPLEX_DTYPES:
+        part = "float32" if name == "complex64" else "float64"
+        real = _float_elements(part, bound, allow_subnormal, specials)
+        return st.builds(complex, real, real)
+    if name == "bool":
+        return st.booleans()
+    info = np.iinfo(np.dtype(name))
+    low, high = int(info.min), int(info.max)
+    if bound is not None:
+        low, high = max(low, -int(bound)), min(high, int(bound))
+    return st.integers(low, high)
+
+
+def arrays(
+    name: str,
+    shape: tuple[int, ...] | st.SearchStrategy[tuple[int, ...]] | None = None,
+    **element_options: Any,
+) -> st.SearchStrategy[np.ndarray]:
+    """NumPy arrays of dtype ``name``; bfloat16 values are drawn as float32 and rounded."""
+    shape = shapes() if shape is None else shape
+    draw_dtype = "float32" if name == "bfloat16" else name
+    base = hnp.arrays(np.dtype(draw_dtype), shape, elements=elements(name, **element_options))
+    if name == "bfloat16":
+        return base.map(lambda a: a.astype(numpy_dtype("bfloat16")))
+    return base
+
+
+def as_float64(array: np.ndarray) -> np.ndarray:
+    """The exact float64 (or complex128) value of a dtype-rounded array: the oracle's input."""
+    kind = np.asarray(array).dtype.kind
+    if kind == "c":
+        return np.asarray(array).astype(np.complex128)
+    return np.asarray(array).astype(np.float64)
