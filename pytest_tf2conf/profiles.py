@@ -39,3 +39,13 @@ def register_and_load(short: str) -> settings:
         )
     settings.load_profile(profile_name(short))
     return settings.default
+
+
+def scaled_examples(fraction: float, minimum: int = 2) -> settings:
+    """Settings drawing ``fraction`` of the active profile's examples (for costly properties).
+
+    Decorate a test with it (below ``@given``); it is evaluated at import time, after the
+    plugin has loaded the run's profile, so quick/ci/thorough still scale it.
+    """
+    base = settings.default
+    return settings(max_examples=max(minimum, int(base.max_examples * fraction)))
