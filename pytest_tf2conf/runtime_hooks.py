@@ -16,6 +16,7 @@ import pytest
 
 from . import recording
 from .profiles import XLA_EXAMPLE_FRACTION
+from .targets import Unsupported
 from .tolerance import ToleranceError
 
 
@@ -93,6 +94,8 @@ def _tolerance_failure(exc: BaseException | None) -> dict[str, Any] | None:
 
 def call_properties(record: recording.TestRecord, call: pytest.CallInfo[None]) -> dict[str, Any]:
     props = record.as_dict()
+    if call.excinfo is not None and call.excinfo.errisinstance(Unsupported):
+        props["unsupported"] = True
     failure = _tolerance_failure(call.excinfo.value if call.excinfo else None)
     if failure:
         props["tolerance"] = failure

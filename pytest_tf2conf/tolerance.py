@@ -118,7 +118,7 @@ def assert_close(
     if not bad.any():
         return
     index = _worst_index(actual_np, expected_np, bad)
-    got, want = actual_np[index], expected_np[index]
+    got, want = _plain(actual_np[index]), _plain(expected_np[index])
     count = int(bad.sum())
     raise ToleranceError(
         f"{what}: {count} of {bad.size} element(s) differ (dtype {name}, "
@@ -130,6 +130,11 @@ def assert_close(
         mismatched=count,
         **details,
     )
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as a plain Python number, so messages read `4.5`, not `np.float32(4.5)`."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def _mismatches(actual: np.ndarray, expected: np.ndarray, tol: Tolerance, signed_zeros: bool):

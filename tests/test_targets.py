@@ -1,0 +1,122 @@
+"""Targets: parametrization ids, placement verification, the unsupported outcome, tracing."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+import tensorflow as tf
+
+from pytest_tf2conf.targets import Device, select_devices
+
+DOC = "https://www.tensorflow.org/api_docs/python/tf/device"
+
+DOUBLING_SUITE = f"""
+import numpy as np
+from hypothesis import given
+from pytest_tf2conf import claim, assert_close
+from pytest_tf2conf.strategies import arrays, shapes
+
+def double(x):
+    return x * 2
+
+@claim("demo.double", "Doubling a tensor doubles every element.", "{DOC}")
+@given(arrays("float32", shapes(min_rank=1, max_rank=2)))
+def test_double(target, x):
+    assert_close(target.run(double, x), x.astype(np.float64) * 2)
+"""
+
+
+def test_ids_cover_every_device_and_mode(pytester):
+    pytester.makepyfile(test_demo=DOUBLING_SUITE)
+    result = pytester.runpytest_inprocess("--tf2conf", "test_demo.py", "--collect-only", "-q")
+    ids = [line.split("[", 1)[1].rstrip("]") for line in result.outlines if "[" in line]
+    assert ids == [f"CPU:{d}-{m}" for d in (0, 1) for m in ("eager", "function", "xla")]
+
+
+def test_modes_marker_restricts_modes(pytester):
+    pytester.makepyfile(
+        test_demo=f"""
+from pytest_tf2conf import claim, only_modes
+
+@only_modes("eager")
+@claim("demo.eager-only", "Runs eagerly.", "{DOC}")
+def test_eager(target):
+    assert target.mode.name == "eager"
+"""
+    )
+    result = pytester.runpytest_inprocess("--tf2conf", "test_demo.py", "-v")
+    result.assert_outcomes(passed=2)
+
+
+def test_stock_placement_passes_and_traces_once_per_rank(run_conformance, pytester):
+    pytester.makepyfile(test_demo=DOUBLING_SUITE)
+    run = run_conformance("test_demo.py")
+    run.assert_all_passed()
+    traces = {r["target"]: r["traces"] for r in run.report["results"]}
+    for target, count in traces.items():
+        # one trace per rank (1 and 2) in graph modes, whatever shapes hypothesis draws
+        assert count == (0 if target.endswith("eager") else 2), traces
+
+
+@contextlib.contextmanager
+def _ignore_device(*args, **kwargs):
+    yield
+
+
+def test_ignored_device_scope_fails_placement(run_conformance, pytester, monkeypatch):
+    """Planted fault: tf.device does nothing, so results land on the default CPU:0."""
+    monkeypatch.setattr(tf, "device", _ignore_device)
+    pytester.makepyfile(test_demo=DOUBLING_SUITE)
+    run = run_conformance("test_demo.py")
+    outcomes = run.outcomes
+    # CPU:1 results are produced on CPU:0; graph modes also lose the device of their ops.
+    assert outcomes[("demo.double", "CPU:1-eager")] == "failed"
+    for target in ("CPU:0-function", "CPU:0-xla", "CPU:1-function", "CPU:1-xla"):
+        assert outcomes[("demo.double", target)] == "failed", outcomes
+    messages = " ".join(r["message"] for r in run.report["results"])
+    assert "expected on CPU:1" in messages and "no traced op is placed" in messages
+
+
+def test_missing_kernel_is_unsupported_not_passed(run_conformance, pytester):
+    pytester.makepyfile(
+        test_demo=f"""
+import numpy as np
+import tensorflow as tf
+from pytest_tf2conf import claim
+
+def length(s):
+    return tf.strings.length(s)
+
+@claim("demo.string-length", "String length counts bytes.", "{DOC}")
+def test_length(target):
+    out = target.run(length, np.array([b"abc", b""]))
+    assert out.numpy().tolist() == [3, 0]
+"""
+    )
+    run = run_conformance("test_demo.py", "--tf2conf-devices", "CPU:0")
+    assert run.outcomes == {
+        ("demo.string-length", "CPU:0-eager"): "passed",
+        ("demo.string-length", "CPU:0-function"): "passed",
+        ("demo.string-length", "CPU:0-xla"): "unsupported",
+    }
+    unsupported = [r for r in run.report["results"] if r["outcome"] == "unsupported"]
+    assert "unsupported on target CPU:0-xla" in unsupported[0]["message"]
+    assert run.result.ret == 0
+    assert run.report["summary"]["totals"]["CPU:0-xla"]["conformance"] == 0.0
+
+
+def test_device_selection_by_type_and_name():
+    available = ["CPU:0", "CPU:1", "GPU:0"]
+    assert select_devices([], available) == available
+    assert select_devices(["cpu"], available) == ["CPU:0", "CPU:1"]
+    assert select_devices(["GPU:0", "CPU:1"], available) == ["GPU:0", "CPU:1"]
+    with pytest.raises(ValueError, match="unknown device 'XPU'"):
+        select_devices(["XPU"], available)
+
+
+def test_device_matches_full_device_strings():
+    device = Device("CPU:1")
+    assert device.holds("/job:localhost/replica:0/task:0/device:CPU:1")
+    assert not device.holds("/job:localhost/replica:0/task:0/device:CPU:0")
+    assert not device.holds("")
