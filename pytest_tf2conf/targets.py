@@ -150,17 +150,23 @@ class Target:
         """
         import tensorflow as tf
 
-        tensors = tuple(tf.convert_to_tensor(a) for a in args)
-        compiled = _compiled_for(self, fn, tensors, relax_shapes)
-        before = _trace_count(compiled)
+        compiled = None
+        before = 0
         try:
             with self.device.scope():
+                # Inputs are made on the target device: an op that returns its input
+                # unchanged (a cast to the same dtype) must still yield a result placed there.
+                tensors = tuple(tf.convert_to_tensor(a) for a in args)
+                compiled = _compiled_for(self, fn, tensors, relax_shapes)
+                before = _trace_count(compiled)
                 result = compiled(*tensors)
         except (tf.errors.OpError, ValueError, TypeError) as exc:
             if is_no_kernel_error(exc):
                 raise Unsupported(self, str(exc)) from None
             raise
-        recording.current().traces += _trace_count(compiled) - before
+        finally:
+            if compiled is not None:
+                recording.current().traces += _trace_count(compiled) - before
         verify_result_placement(self, result)
         if self.mode.is_graph:
             with self.device.scope():

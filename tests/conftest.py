@@ -8,6 +8,7 @@ and TensorFlow cannot be imported twice or re-split once initialised.
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 
@@ -29,7 +30,26 @@ def pytest_configure(config: pytest.Config) -> None:
         tf.config.set_logical_device_configuration(
             cpus[0], [tf.config.LogicalDeviceConfiguration() for _ in range(VIRTUAL_CPUS)]
         )
-    import keras  # noqa: F401  (imported before pytester snapshots sys.modules)
+    # Everything an in-process run imports must be imported here first: pytester drops the
+    # modules a run imported when it ends, and a second copy of hypothesis or of our own
+    # modules (a profile loaded into the old one, an `Unsupported` class that no longer
+    # matches) would make later runs silently differ from the first.
+    for module in _PRELOADED:
+        importlib.import_module(module)
+
+
+_PRELOADED = (
+    "keras",
+    "hypothesis.extra.numpy",
+    "pytest_tf2conf.session",
+    "pytest_tf2conf.runtime_hooks",
+    "pytest_tf2conf.targets",
+    "pytest_tf2conf.keras_targets",
+    "pytest_tf2conf.tolerance",
+    "pytest_tf2conf.strategies",
+    "pytest_tf2conf.oracles",
+    "pytest_tf2conf.report.collect",
+)
 
 
 @pytest.fixture
