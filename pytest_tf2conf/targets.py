@@ -179,6 +179,12 @@ _COMPILED: dict[tuple[Any, ...], Any] = {}
 _GRAPH_CHECKED: set[int] = set()
 
 
+def reset_compiled_cache() -> None:
+    """Forget compiled functions (a new run in the same process must trace afresh)."""
+    _COMPILED.clear()
+    _GRAPH_CHECKED.clear()
+
+
 def _compiled_for(target: Target, fn: Callable[..., Any], tensors: tuple[Any, ...], relax: bool):
     import tensorflow as tf
 

@@ -1,0 +1,137 @@
+"""Graph equivalence: every op of the oracle table gives eager's result in graph modes.
+
+One parametrized property over ``pytest_tf2conf.oracles`` (element-wise unary and binary
+ops, reductions, matmul): the same inputs run eagerly on the target's device and under the
+target's graph mode (``tf.function`` or ``tf.function(jit_compile=True)``); dtype, shape and
+values must agree: exactly for integers and bools, within the dtype's tolerance for floats
+(widened to the classic rounding bound where the op accumulates many terms, since XLA may
+sum in another order). Correctness against NumPy is the eager suite's claim; this one is
+about the modes agreeing with each other.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_tf2conf import assert_close, claim, only_modes, recording
+from pytest_tf2conf import oracles as O
+from pytest_tf2conf import strategies as S
+from pytest_tf2conf.suites.eager._support import axes, reduced_count
+
+from ._support import accumulation_tolerance
+
+DOC = "https://www.tensorflow.org/guide/intro_to_graphs"
+
+FAMILIES = {
+    "unary": claim(
+        "graph.unary-ops-graph-equals-eager",
+        "Element-wise unary ops give the same dtype, shape and values under tf.function and "
+        "tf.function(jit_compile=True) as eagerly.",
+        DOC,
+    ),
+    "binary": claim(
+        "graph.binary-ops-graph-equals-eager",
+        "Element-wise binary ops (with broadcasting) give the same dtype, shape and values "
+        "under tf.function and tf.function(jit_compile=True) as eagerly.",
+        DOC,
+    ),
+    "reduction": claim(
+        "graph.reductions-graph-equals-eager",
+        "Reductions over drawn axes give the same dtype, shape and values under tf.function "
+        "and tf.function(jit_compile=True) as eagerly.",
+        DOC,
+    ),
+    "matmul": claim(
+        "graph.matmul-graph-equals-eager",
+        "tf.linalg.matmul gives the same dtype, shape and values under tf.function and "
+        "tf.function(jit_compile=True) as eagerly.",
+        DOC,
+    ),
+}
+
+MATMUL = "matmul"
+
+
+def _params() -> list:
+    rows = [("unary", c) for c in O.UNARY_OPS]
+    rows += [("binary", c) for c in O.BINARY_OPS]
+    rows += [("reduction", c) for c in O.REDUCTIONS]
+    rows.append(("matmul", MATMUL))
+    return [
+        pytest.param(case, id=case if case == MATMUL else case.name, marks=FAMILIES[family])
+        for family, case in rows
+    ]
+
+
+def _draw(data, case):
+    """(fn, arrays, tolerance kwargs, signed_zeros) for one example of ``case``."""
+    if case == MATMUL:
+        dtype = data.draw(st.sampled_from(O.MATMUL_DTYPES + O.MATMUL_INT_DTYPES), label="dtype")
+        batch = data.draw(S.shapes(0, 1, 1, 3), label="batch")
+        m, k, n = data.draw(st.tuples(*[st.integers(1, 4)] * 3), label="m, k, n")
+        bound = 8.0 if dtype in S.FLOAT_DTYPES + S.COMPLEX_DTYPES else 100.0
+        a = data.draw(S.arrays(dtype, (*batch, m, k), bound=bound), label="a")
+        b = data.draw(S.arrays(dtype, (*batch, k, n), bound=bound), label="b")
+        scale = np.abs(S.as_float64(a)) @ np.abs(S.as_float64(b)) if a.size and b.size else 0
+        return O.matmul_fn, (a, b), accumulation_tolerance(dtype, scale, k), True
+    dtype = data.draw(st.sampled_from(case.dtypes), label="dtype")
+    if isinstance(case, O.ReductionCase):
+        shape = data.draw(S.shapes(0, 3, 0, 3), label="shape")
+        x = data.draw(S.arrays(dtype, shape, bound=case.bound(dtype)), label="x")
+        axis = data.draw(axes(len(shape)), label="axis")
+        keepdims = data.draw(st.booleans(), label="keepdims")
+        n = reduced_count(shape, axis)
+        tolerance = {}
+        if case.accumulates and x.size:
+            magnitude = np.abs(S.as_float64(x))
+            scale = np.prod(magnitude, axis=axis) if case.name == "reduce_prod" else None
+            scale = np.sum(magnitude, axis=axis) if scale is None else scale
+            tolerance = accumulation_tolerance(dtype, scale, n)
+        # The sign of a zero sum depends on the summation order, which is not specified.
+        return O.reduction_fn(case, axis, keepdims), (x,), tolerance, False
+    if case.arity == 1:
+        shapes = [data.draw(S.shapes(), label="shape")]
+    else:
+        shapes = list(data.draw(S.broadcastable_shapes(2), label="shapes"))
+    arrays = data.draw(case.inputs(dtype, shapes), label="inputs")
+    return case.tf_fn, arrays, {}, case.signed_zeros
+
+
+def _eager(target, fn, arrays):
+    import tensorflow as tf
+
+    from pytest_tf2conf.targets import Unsupported, is_no_kernel_error
+
+    try:
+        with target.scope():
+            return fn(*(tf.constant(a) for a in arrays))
+    except (tf.errors.OpError, ValueError, TypeError) as exc:
+        if is_no_kernel_error(exc):
+            raise Unsupported(target, str(exc)) from None
+        raise
+
+
+def _timed(notes: dict, key: str, call):
+    start = time.perf_counter()
+    result = call()
+    notes[key] = round(notes.get(key, 0.0) + time.perf_counter() - start, 6)
+    return result
+
+
+@only_modes("function", "xla")
+@pytest.mark.parametrize("case", _params())
+@given(data=st.data())
+def test_graph_result_equals_eager(target, case, data) -> None:
+    fn, arrays, tolerance, signed_zeros = _draw(data, case)
+    notes = recording.current().notes
+    # Seconds spent in each mode, for the report (graph time includes tracing/compiling).
+    expected = _timed(notes, "eager_seconds", lambda: _eager(target, fn, arrays))
+    got = _timed(notes, "graph_seconds", lambda: target.run(fn, *arrays))
+    assert got.dtype == expected.dtype, f"dtype {got.dtype.name} != eager {expected.dtype.name}"
+    assert got.shape == expected.shape, f"shape {got.shape} != eager {expected.shape}"
+    assert_close(got, expected, signed_zeros=signed_zeros, what="graph vs eager", **tolerance)
