@@ -56,7 +56,7 @@ _PRELOADED = (
 def run_conformance(pytester: pytest.Pytester):
     """Run ``pytest --tf2conf ARGS`` in process; returns a ConformanceRun (result + report)."""
 
-    def run(*args: str, profile: str = "ci") -> ConformanceRun:
-        return run_conformance_inprocess(pytester, *args, profile=profile)
+    def run(*args: str, profile: str = "ci", shrink: bool = False) -> ConformanceRun:
+        return run_conformance_inprocess(pytester, *args, profile=profile, shrink=shrink)
 
     return run

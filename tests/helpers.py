@@ -11,8 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import Phase
 
+from pytest_tf2conf import profiles
 from pytest_tf2conf.report.schema import claim_outcomes
+
+_NO_SHRINK_PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
 
 SUITES_DIR = Path(__file__).resolve().parent.parent / "pytest_tf2conf" / "suites"
 VIRTUAL_CPUS = 2
@@ -68,10 +72,20 @@ def _read_report(report_dir: Path) -> dict[str, Any]:
 
 
 def run_conformance_inprocess(
-    pytester: pytest.Pytester, *args: str, profile: str = "ci"
+    pytester: pytest.Pytester, *args: str, profile: str = "ci", shrink: bool = False
 ) -> ConformanceRun:
+    """Run ``pytest --tf2conf`` in this process.
+
+    Shrinking is off by default: a planted fault only has to fail, and shrinking its
+    counterexample can re-run fit or XLA compiles dozens of times. The examples drawn are
+    the profile's own (derandomized for ci).
+    """
     report_dir = pytester.path / "reports"
-    result = pytester.runpytest_inprocess(*_base_args(report_dir, profile), *args)
+    with pytest.MonkeyPatch.context() as patch:
+        if not shrink:
+            no_shrink = {**profiles.PROFILE_SETTINGS[profile], "phases": _NO_SHRINK_PHASES}
+            patch.setitem(profiles.PROFILE_SETTINGS, profile, no_shrink)
+        result = pytester.runpytest_inprocess(*_base_args(report_dir, profile), *args)
     return ConformanceRun(result, _read_report(report_dir))
 
 

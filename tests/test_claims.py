@@ -29,7 +29,7 @@ def test_catalogue_rejects_one_id_with_two_texts():
     catalogue = Catalogue()
     catalogue.add(Claim("tensor.a", "First text.", DOC), "test_one")
     catalogue.add(Claim("tensor.a", "First text.", DOC), "test_two")  # same text: fine
-    with pytest.raises(ClaimError, match="tensor.a is declared with two different texts"):
+    with pytest.raises(ClaimError, match=r"tensor\.a is declared with two different texts"):
         catalogue.add(Claim("tensor.a", "Other text.", DOC), "test_three")
     assert [c.area for c in catalogue.sorted()] == ["tensor"]
 

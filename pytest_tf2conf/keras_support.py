@@ -1,0 +1,166 @@
+"""Tiny models and data shared by the Keras suites (model, saving, callbacks).
+
+Everything here imports ``keras`` and NumPy only, never TensorFlow, so the same suites run
+on every Keras backend. Models are deliberately tiny: the suites check behaviour, not
+learning, and a ``fit`` must cost well under a second.
+
+Stable API (other suites import it): ``tiny_dataset``, ``sequential_mlp``,
+``functional_mlp``, ``subclassed_mlp``, ``build_mlp``, ``randomize_weights``,
+``numpy_mlp``, ``predict``, ``architectures``, ``MODEL_KINDS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+
+# The three ways of writing a model that the Keras guides describe.
+MODEL_KINDS = ("sequential", "functional", "subclassed")
+
+
+def tiny_dataset(
+    seed: int, n: int = 16, features: int | Sequence[int] = 4, classes: int = 3
+) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` float32 examples of shape ``features`` and integer labels in ``[0, classes)``."""
+    rng = np.random.default_rng(seed)
+    shape = (features,) if isinstance(features, int) else tuple(features)
+    x = rng.normal(size=(n, *shape)).astype(np.float32)
+    y = rng.integers(0, classes, size=(n,)).astype(np.int32)
+    return x, y
+
+
+def _hidden_layers(hidden: Sequence[int], prefix: str) -> list[keras.layers.Layer]:
+    return [
+        keras.layers.Dense(units, activation="relu", name=f"{prefix}hidden_{i}")
+        for i, units in enumerate(hidden)
+    ]
+
+
+def sequential_mlp(
+    input_shape: Sequence[int], hidden: Sequence[int] = (8,), classes: int = 3, prefix: str = ""
+) -> keras.Sequential:
+    """``Input -> Flatten -> Dense(h, relu)... -> Dense(classes, softmax)`` as a Sequential."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=tuple(input_shape), name=f"{prefix}input"),
+            keras.layers.Flatten(name=f"{prefix}flatten"),
+            *_hidden_layers(hidden, prefix),
+            keras.layers.Dense(classes, activation="softmax", name=f"{prefix}output"),
+        ],
+        name=f"{prefix}sequential_mlp",
+    )
+
+
+def functional_mlp(
+    input_shape: Sequence[int], hidden: Sequence[int] = (8,), classes: int = 3, prefix: str = ""
+) -> keras.Model:
+    """The same stack written with the Functional API, then ``Model(inputs, outputs)``."""
+    inputs = keras.Input(shape=tuple(input_shape), name=f"{prefix}input")
+    x = keras.layers.Flatten(name=f"{prefix}flatten")(inputs)
+    for layer in _hidden_layers(hidden, prefix):
+        x = layer(x)
+    outputs = keras.layers.Dense(classes, activation="softmax", name=f"{prefix}output")(x)
+    return keras.Model(inputs, outputs, name=f"{prefix}functional_mlp")
+
+
+@keras.saving.register_keras_serializable(package="tf2conf")
+class TinyMLP(keras.Model):
+    """The same stack as a subclassed model (registered, with a ``get_config``)."""
+
+    def __init__(self, hidden: Sequence[int] = (8,), classes: int = 3, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.hidden = [int(h) for h in hidden]
+        self.classes = int(classes)
+        self.flatten = keras.layers.Flatten()
+        self.hidden_layers = _hidden_layers(self.hidden, "")
+        self.out = keras.layers.Dense(self.classes, activation="softmax", name="output")
+
+    def build(self, input_shape) -> None:
+        shape = self.flatten.compute_output_shape(input_shape)
+        for layer in [*self.hidden_layers, self.out]:
+            layer.build(shape)
+            shape = layer.compute_output_shape(shape)
+
+    def call(self, inputs):
+        x = self.flatten(inputs)
+        for layer in self.hidden_layers:
+            x = layer(x)
+        return self.out(x)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "hidden": self.hidden, "classes": self.classes}
+
+
+def subclassed_mlp(
+    input_shape: Sequence[int], hidden: Sequence[int] = (8,), classes: int = 3
+) -> keras.Model:
+    """A built ``TinyMLP`` (its weights exist once it has seen an input shape)."""
+    model = TinyMLP(hidden, classes)
+    model.build((None, *input_shape))
+    return model
+
+
+def build_mlp(
+    kind: str, input_shape: Sequence[int], hidden: Sequence[int] = (8,), classes: int = 3
+) -> keras.Model:
+    """One of ``MODEL_KINDS``; all three compute the same function of the same weights."""
+    builders = {"sequential": sequential_mlp, "functional": functional_mlp}
+    if kind == "subclassed":
+        return subclassed_mlp(input_shape, hidden, classes)
+    return builders[kind](input_shape, hidden, classes)
+
+
+def randomize_weights(model: keras.Model, seed: int, scale: float = 0.5) -> list[np.ndarray]:
+    """Give every weight a seeded random value (so a round trip of defaults proves nothing).
+
+    Variances and other non-negative statistics get absolute values. Returns the weights set.
+    """
+    rng = np.random.default_rng(seed)
+    values = []
+    for weight in model.weights:
+        value = rng.normal(scale=scale, size=tuple(weight.shape))
+        if "variance" in weight.path:
+            value = np.abs(value) + 0.5
+        values.append(value.astype(keras.backend.standardize_dtype(weight.dtype)))
+    model.set_weights(values)
+    return values
+
+
+def numpy_mlp(x: np.ndarray, weights: Sequence[np.ndarray]) -> np.ndarray:
+    """The MLP's forward pass in float64 NumPy: the independent oracle of the model suites.
+
+    ``weights`` alternate kernel, bias per Dense layer; hidden layers use relu, the last
+    layer softmax (computed stably).
+    """
+    h = np.asarray(x, np.float64).reshape(len(x), -1)
+    pairs = list(zip(weights[0::2], weights[1::2], strict=True))
+    for i, (kernel, bias) in enumerate(pairs):
+        h = h @ np.asarray(kernel, np.float64) + np.asarray(bias, np.float64)
+        if i < len(pairs) - 1:
+            h = np.maximum(h, 0.0)
+    h = h - h.max(axis=-1, keepdims=True)
+    e = np.exp(h)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def predict(model: keras.Model, x: object, keras_target: object) -> object:
+    """``model.predict`` compiled for the target's Keras mode (eager / compiled / XLA).
+
+    Call inside ``keras_target.scope()``. Returns what ``predict`` returns (an array, or a
+    list of arrays for several outputs).
+    """
+    model.compile(**keras_target.compile_kwargs())  # type: ignore[attr-defined]
+    return model.predict(x, verbose=0)
+
+
+def architectures() -> object:
+    """Hypothesis strategy of tiny MLP shapes: (input_shape, hidden widths, classes)."""
+    from hypothesis import strategies as st
+
+    return st.tuples(
+        st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple),
+        st.lists(st.integers(1, 6), min_size=0, max_size=3).map(tuple),
+        st.integers(2, 5),
+    )

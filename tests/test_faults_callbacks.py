@@ -1,0 +1,209 @@
+"""Planted faults: each wrong Keras callback behaviour must fail the callbacks claim covering it.
+
+Faults are planted by monkeypatching the Keras callback classes (and the CallbackList that
+fit dispatches hooks through); runs are small: one device, the default Keras mode, a -k
+selection. The stock run checks that the same suite tests pass on unmodified Keras.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+
+from tests.helpers import suite
+
+ONE_DEVICE = ("--tf2conf-devices", "CPU:0")
+
+# The suite tests each fault runs (node ids); the stock run covers all of them.
+EARLY_STOPPING = (
+    "callbacks/test_early_stopping.py::test_stops_after_patience_epochs_without_improvement",
+    "callbacks/test_early_stopping.py::test_early_stopping_in_fit",
+)
+HOOK_ORDER = ("callbacks/test_hooks.py::test_fit_calls_hooks_in_documented_order",)
+LIST_ORDER = ("callbacks/test_hooks.py::test_callback_list_dispatches_in_list_order",)
+SCHEDULER = ("callbacks/test_learning_rate.py::test_schedule_gets_epoch_and_current_rate",)
+CSV_ROWS = ("callbacks/test_csv_logger.py::test_one_row_per_epoch",)
+COOLDOWN = ("callbacks/test_learning_rate.py::test_cooldown",)
+BEST_ONLY = ("callbacks/test_checkpoint_and_nan.py::test_save_best_only_scripted",)
+BASELINE = ("callbacks/test_early_stopping.py::test_baseline",)
+START_FROM = ("callbacks/test_early_stopping.py::test_start_from_epoch",)
+RESTORE_NO_STOP = ("callbacks/test_early_stopping.py::test_restore_best_weights_without_stop",)
+MIN_LR = ("callbacks/test_learning_rate.py::test_never_below_min_lr",)
+NAN = ("callbacks/test_checkpoint_and_nan.py::test_terminate_on_nan_scripted",)
+ALL = (
+    EARLY_STOPPING,
+    HOOK_ORDER,
+    LIST_ORDER,
+    SCHEDULER,
+    CSV_ROWS,
+    COOLDOWN,
+    BEST_ONLY,
+    BASELINE,
+    START_FROM,
+    RESTORE_NO_STOP,
+    MIN_LR,
+    NAN,
+)
+
+
+def _run(run_conformance, tests: tuple[str, ...]):
+    return run_conformance(*(suite(t) for t in tests), *ONE_DEVICE, profile="ci")
+
+
+def test_early_stopping_one_epoch_late_is_caught(run_conformance, monkeypatch) -> None:
+    real = keras.callbacks.EarlyStopping.on_epoch_end
+
+    def late(self, epoch, logs=None):
+        # Off by one: the stop decided at this epoch only takes effect one epoch later.
+        if getattr(self, "_planted_pending", False):
+            self._planted_pending = False
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+            return
+        real(self, epoch, logs)
+        if self.model.stop_training:
+            self.model.stop_training = False
+            self._planted_pending = True
+
+    monkeypatch.setattr(keras.callbacks.EarlyStopping, "on_epoch_end", late)
+    run = _run(run_conformance, EARLY_STOPPING)
+    assert "callbacks.early-stopping-patience" in run.failed_claims
+    assert "callbacks.early-stopping-ends-fit" in run.failed_claims
+
+
+def test_epoch_begin_fired_after_first_batch_is_caught(run_conformance, monkeypatch) -> None:
+    cls = keras.callbacks.CallbackList
+    real_epoch_begin, real_batch_begin = cls.on_epoch_begin, cls.on_train_batch_begin
+
+    def deferred_epoch_begin(self, epoch, logs=None):
+        self._planted_epoch = epoch
+
+    def batch_begin_then_epoch(self, batch, logs=None):
+        real_batch_begin(self, batch, logs)
+        epoch = getattr(self, "_planted_epoch", None)
+        if epoch is not None:
+            self._planted_epoch = None
+            real_epoch_begin(self, epoch)
+
+    monkeypatch.setattr(cls, "on_epoch_begin", deferred_epoch_begin)
+    monkeypatch.setattr(cls, "on_train_batch_begin", batch_begin_then_epoch)
+    run = _run(run_conformance, HOOK_ORDER)
+    assert "callbacks.fit-hook-order" in run.failed_claims
+
+
+def test_callback_list_reversed_is_caught(run_conformance, monkeypatch) -> None:
+    cls = keras.callbacks.CallbackList
+    real = cls.on_epoch_end
+
+    def reversed_dispatch(self, epoch, logs=None):
+        self.callbacks.reverse()
+        try:
+            real(self, epoch, logs)
+        finally:
+            self.callbacks.reverse()
+
+    monkeypatch.setattr(cls, "on_epoch_end", reversed_dispatch)
+    run = _run(run_conformance, LIST_ORDER)
+    assert "callbacks.list-order-preserved" in run.failed_claims
+
+
+def test_scheduler_given_next_epoch_is_caught(run_conformance, monkeypatch) -> None:
+    real = keras.callbacks.LearningRateScheduler.on_epoch_begin
+    monkeypatch.setattr(
+        keras.callbacks.LearningRateScheduler,
+        "on_epoch_begin",
+        lambda self, epoch, logs=None: real(self, epoch + 1, logs),
+    )
+    run = _run(run_conformance, SCHEDULER)
+    assert "callbacks.lr-scheduler-called-with-epoch-and-rate" in run.failed_claims
+
+
+def test_csv_logger_dropping_a_row_is_caught(run_conformance, monkeypatch) -> None:
+    real = keras.callbacks.CSVLogger.on_epoch_end
+
+    def drop_second(self, epoch, logs=None):
+        if epoch != 1:
+            real(self, epoch, logs)
+
+    monkeypatch.setattr(keras.callbacks.CSVLogger, "on_epoch_end", drop_second)
+    run = _run(run_conformance, CSV_ROWS)
+    assert "callbacks.csv-logger-row-per-epoch" in run.failed_claims
+
+
+def test_reduce_lr_ignoring_cooldown_is_caught(run_conformance, monkeypatch) -> None:
+    monkeypatch.setattr(keras.callbacks.ReduceLROnPlateau, "in_cooldown", lambda self: False)
+    run = _run(run_conformance, COOLDOWN)
+    assert "callbacks.reduce-lr-cooldown" in run.failed_claims
+
+
+def test_checkpoint_saving_every_epoch_is_caught(run_conformance, monkeypatch) -> None:
+    monkeypatch.setattr(
+        keras.callbacks.ModelCheckpoint, "_should_save_model", lambda self, *args: True
+    )
+    run = _run(run_conformance, BEST_ONLY)
+    assert "callbacks.checkpoint-save-best-only" in run.failed_claims
+
+
+def _after_init(monkeypatch, cls: type, **overrides) -> None:
+    """Plant a fault by overriding attributes right after the callback's __init__."""
+    real = cls.__init__
+
+    def init(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        for name, value in overrides.items():
+            setattr(self, name, value)
+
+    monkeypatch.setattr(cls, "__init__", init)
+
+
+def test_early_stopping_ignoring_baseline_is_caught(run_conformance, monkeypatch) -> None:
+    _after_init(monkeypatch, keras.callbacks.EarlyStopping, baseline=None)
+    run = _run(run_conformance, BASELINE)
+    assert "callbacks.early-stopping-baseline" in run.failed_claims
+
+
+def test_early_stopping_ignoring_warm_up_is_caught(run_conformance, monkeypatch) -> None:
+    _after_init(monkeypatch, keras.callbacks.EarlyStopping, start_from_epoch=0)
+    run = _run(run_conformance, START_FROM)
+    assert "callbacks.early-stopping-start-from-epoch" in run.failed_claims
+
+
+def test_restore_only_after_a_stop_is_caught(run_conformance, monkeypatch) -> None:
+    real = keras.callbacks.EarlyStopping.on_train_end
+
+    def restore_only_if_stopped(self, logs=None):
+        # The tf.keras 2 behaviour: no restore when training ran all its epochs.
+        if self.stopped_epoch == 0:
+            self.best_weights = None
+        real(self, logs)
+
+    monkeypatch.setattr(keras.callbacks.EarlyStopping, "on_train_end", restore_only_if_stopped)
+    run = _run(run_conformance, RESTORE_NO_STOP)
+    assert "callbacks.early-stopping-restores-without-stop" in run.failed_claims
+
+
+def test_reduce_lr_ignoring_min_lr_is_caught(run_conformance, monkeypatch) -> None:
+    _after_init(monkeypatch, keras.callbacks.ReduceLROnPlateau, min_lr=0.0)
+    run = _run(run_conformance, MIN_LR)
+    assert "callbacks.reduce-lr-min-lr" in run.failed_claims
+
+
+def test_terminate_on_nan_ignoring_inf_is_caught(run_conformance, monkeypatch) -> None:
+    real = keras.callbacks.TerminateOnNaN.on_batch_end
+
+    def nan_only(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and math.isinf(loss):
+            return
+        real(self, batch, logs)
+
+    monkeypatch.setattr(keras.callbacks.TerminateOnNaN, "on_batch_end", nan_only)
+    run = _run(run_conformance, NAN)
+    assert "callbacks.terminate-on-nan-stops" in run.failed_claims
+
+
+def test_stock_keras_passes_the_fault_selections(run_conformance) -> None:
+    run = _run(run_conformance, tuple(t for tests in ALL for t in tests))
+    run.assert_all_passed()
+    assert len(run.outcomes) >= 16, run.outcomes
