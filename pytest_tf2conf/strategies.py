@@ -98,3 +98,27 @@ def as_float64(array: np.ndarray) -> np.ndarray:
     if kind == "c":
         return np.asarray(array).astype(np.complex128)
     return np.asarray(array).astype(np.float64)
+
+
+def broadcastable_shapes(
+    num_shapes: int = 2, max_rank: int = 3, min_side: int = 0, max_side: int = 4
+) -> st.SearchStrategy[tuple[tuple[int, ...], ...]]:
+    """Tuples of ``num_shapes`` shapes that broadcast together (ranks may differ, 1s stretch)."""
+    return hnp.mutually_broadcastable_shapes(
+        num_shapes=num_shapes, min_dims=0, max_dims=max_rank, min_side=min_side, max_side=max_side
+    ).map(lambda drawn: tuple(drawn.input_shapes))
+
+
+def _broadcast_ok(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    for x, y in zip(reversed(a), reversed(b), strict=False):
+        if x != y and 1 not in (x, y):
+            return False
+    return True
+
+
+def incompatible_shape_pairs(
+    max_rank: int = 3, max_side: int = 4
+) -> st.SearchStrategy[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Pairs of shapes that do NOT broadcast: some trailing-aligned sizes differ, neither 1."""
+    pair = st.tuples(shapes(1, max_rank, 0, max_side), shapes(1, max_rank, 0, max_side))
+    return pair.filter(lambda ab: not _broadcast_ok(*ab))

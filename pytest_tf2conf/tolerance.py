@@ -67,6 +67,29 @@ def lookup(dtype: Any, claim_ids: tuple[str, ...] = (), device_type: str | None 
     return EXACT  # integers, bool, strings
 
 
+def unit_roundoff(dtype: str) -> float:
+    """Half the machine epsilon of a floating (or complex) dtype: one rounding's error."""
+    real = {"complex64": "float32", "complex128": "float64"}.get(dtype, dtype)
+    if real == "bfloat16":
+        import ml_dtypes
+
+        return float(ml_dtypes.finfo(ml_dtypes.bfloat16).eps) / 2
+    return float(np.finfo(np.dtype(real)).eps) / 2
+
+
+def accumulation_tolerance(dtype: str, scale: Any, n: int) -> dict[str, float]:
+    """``assert_close`` keyword arguments for a result that accumulates ``n`` roundings.
+
+    Recursive summation of n terms is within n*u*scale of the exact value (u the unit
+    roundoff, scale the sum of magnitudes); two implementations free to choose their order
+    (eager kernels, XLA, an oracle) differ by at most twice that. Integers stay exact.
+    """
+    if dtype not in TOLERANCES or n <= 1:
+        return {}
+    bound = float(np.max(np.asarray(scale, dtype=np.float64), initial=0.0))
+    return {"atol": max(TOLERANCES[dtype].atol, 2 * n * unit_roundoff(dtype) * bound)}
+
+
 class ToleranceError(AssertionError):
     """An element-wise comparison failed; the fields say where and by how much."""
 

@@ -143,24 +143,3 @@ def partition_op_types(concrete: Any, feeds: Sequence[Any]) -> tuple[list[Any], 
     """Like ``run_partitioned``, with the op types of all devices in one list."""
     results, ran = run_partitioned(concrete, feeds)
     return results, [op for ops in ran.values() for op in ops]
-
-
-def accumulation_tolerance(dtype: str, scale: Any, n: int) -> dict[str, float]:
-    """assert_close kwargs for comparing two results that each accumulate ``n`` roundings.
-
-    Recursive summation (or multiplication) of n terms is within n*u*scale of the exact
-    value, u the unit roundoff and scale the sum of magnitudes (product for products); two
-    implementations free to pick their order (eager kernels, XLA) differ by at most twice
-    that. Integers stay exact.
-    """
-    import numpy as np
-
-    from pytest_tf2conf.strategies import COMPLEX_DTYPES, FLOAT_DTYPES
-    from pytest_tf2conf.suites.eager._support import unit_roundoff
-    from pytest_tf2conf.tolerance import TOLERANCES
-
-    if dtype not in FLOAT_DTYPES + COMPLEX_DTYPES or n <= 1:
-        return {}
-    bound = float(np.max(np.asarray(scale, dtype=np.float64), initial=0.0))
-    base = TOLERANCES[dtype]
-    return {"atol": max(base.atol, 2 * n * unit_roundoff(dtype) * bound)}

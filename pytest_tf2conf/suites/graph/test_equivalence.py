@@ -22,8 +22,7 @@ from pytest_tf2conf import assert_close, claim, only_modes, recording
 from pytest_tf2conf import oracles as O
 from pytest_tf2conf import strategies as S
 from pytest_tf2conf.suites.eager._support import axes, reduced_count
-
-from ._support import accumulation_tolerance
+from pytest_tf2conf.tolerance import accumulation_tolerance
 
 DOC = "https://www.tensorflow.org/guide/intro_to_graphs"
 

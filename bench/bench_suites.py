@@ -1,0 +1,112 @@
+"""Benchmark conformance suites: wall time, hypothesis examples/s and traces per property.
+
+Usage::
+
+    python bench/bench_suites.py [--profile ci] [--devices CPU:0] [--modes eager,function,xla]
+                                 SUITE_PATH [SUITE_PATH ...]
+
+Each SUITE_PATH (a suite folder or a test file, e.g. ``pytest_tf2conf/suites/eager``) is run
+once as ``pytest --tf2conf ... --tf2conf-report DIR``; the table is read back from the JSON
+report's results (``duration``, ``examples``, ``example_seconds``, ``traces``), grouped by
+suite file and execution mode. A test declaring several claims appears once per claim in
+the report, so results are de-duplicated by node id first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+
+def run_suite(path: str, profile: str, devices: str, modes: str | None) -> tuple[float, dict]:
+    """Run one suite path in a fresh process; returns (wall seconds, JSON report)."""
+    with tempfile.TemporaryDirectory(prefix="tf2conf-bench-") as tmp:
+        cmd = [
+            sys.executable, "-m", "pytest", "--tf2conf", "--tf2conf-profile", profile,
+            "--tf2conf-devices", devices, "--tf2conf-report", tmp, "-q",
+            "-p", "no:cacheprovider", path,
+        ]  # fmt: skip
+        if modes:
+            cmd[4:4] = ["--tf2conf-modes", modes]
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        report_path = Path(tmp) / "tf2conf-report.json"
+        if not report_path.exists():
+            sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+            raise SystemExit(f"no report for {path} (pytest exit {proc.returncode})")
+        return wall, json.loads(report_path.read_text())
+
+
+def unique_results(report: dict[str, Any]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for result in report.get("results", []):
+        seen.setdefault(result.get("nodeid") or result.get("test", ""), result)
+    return list(seen.values())
+
+
+def summarize(results: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, float]]:
+    """(suite file, mode) -> totals of tests, seconds, examples, example seconds, traces."""
+    table: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for result in results:
+        nodeid = result.get("nodeid", "")
+        key = (Path(nodeid.split("::")[0]).name, str(result.get("mode") or "-"))
+        row = table[key]
+        row["tests"] += 1
+        row["duration"] += float(result.get("duration") or 0.0)
+        row["examples"] += float(result.get("examples") or 0)
+        row["example_seconds"] += float(result.get("example_seconds") or 0.0)
+        row["traces"] += float(result.get("traces") or 0)
+        row["failed"] += result.get("outcome") in ("failed", "error", "crashed")
+    return table
+
+
+def render(path: str, wall: float, table: dict[tuple[str, str], dict[str, float]]) -> str:
+    lines = [
+        f"## {path}  (process wall time {wall:.1f}s, including TensorFlow start-up)",
+        f"{'file':<28} {'mode':<9} {'tests':>5} {'time s':>8} {'examples':>8} "
+        f"{'ex/s':>8} {'traces/test':>11} {'failed':>6}",
+    ]
+    for (name, mode), row in sorted(table.items()):
+        seconds = row["example_seconds"] or row["duration"]
+        rate = row["examples"] / seconds if seconds else 0.0
+        lines.append(
+            f"{name:<28} {mode:<9} {int(row['tests']):>5} {row['duration']:>8.2f} "
+            f"{int(row['examples']):>8} {rate:>8.1f} {row['traces'] / row['tests']:>11.2f} "
+            f"{int(row['failed']):>6}"
+        )
+    per_mode: dict[str, float] = defaultdict(float)
+    for (_, mode), row in table.items():
+        per_mode[mode] += row["duration"]
+    lines.append("per mode: " + ", ".join(f"{m} {s:.1f}s" for m, s in sorted(per_mode.items())))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="+", help="suite folders or test files")
+    parser.add_argument("--profile", default="ci", choices=("quick", "ci", "thorough"))
+    parser.add_argument("--devices", default="CPU:0")
+    parser.add_argument("--modes", default=None, help="e.g. eager,function,xla (default: all)")
+    parser.add_argument("--json", type=Path, help="also write the tables as JSON here")
+    args = parser.parse_args(argv)
+    dump: dict[str, Any] = {}
+    for path in args.paths:
+        wall, report = run_suite(str(Path(path).resolve()), args.profile, args.devices, args.modes)
+        table = summarize(unique_results(report))
+        print(render(path, wall, table), flush=True)
+        dump[path] = {"wall": wall, "rows": {f"{f}|{m}": dict(r) for (f, m), r in table.items()}}
+    if args.json:
+        args.json.write_text(json.dumps(dump, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
