@@ -2,7 +2,8 @@
 
 - opens the test's ``TestRecord`` (traces, examples) for helpers such as ``Target.run``;
 - counts hypothesis examples through hypothesis' statistics collector;
-- gives XLA targets a fraction of the profile's examples (XLA compiles per input shape);
+- gives XLA targets a fraction of the profile's examples (XLA compiles per input shape)
+  and turns hypothesis deadlines off;
 - turns a failure's details (tolerance used, worst element) into report fields.
 """
 
@@ -51,18 +52,26 @@ def _count_examples(record: recording.TestRecord) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _fewer_examples_for_xla(item: pytest.Item) -> Iterator[None]:
-    target = _target_of(item)
+def _run_settings(item: pytest.Item) -> Iterator[None]:
+    """No deadline for any suite property, and fewer examples on XLA targets.
+
+    A test's hypothesis settings are fixed when its module is imported; re-applying these
+    here keeps deadline flakiness out even if a profile was loaded late or overridden.
+    """
     function = getattr(item.obj, "__func__", item.obj)
     current = getattr(function, "_hypothesis_internal_use_settings", None)
-    mode = getattr(getattr(target, "mode", None), "name", None)
-    if current is None or mode != "xla" or not getattr(item.obj, "is_hypothesis_test", False):
+    if current is None or not getattr(item.obj, "is_hypothesis_test", False):
         yield
         return
     from hypothesis import settings
 
-    scaled = max(1, int(current.max_examples * XLA_EXAMPLE_FRACTION))
-    function._hypothesis_internal_use_settings = settings(current, max_examples=scaled)
+    mode = getattr(getattr(_target_of(item), "mode", None), "name", None)
+    examples = current.max_examples
+    if mode == "xla":
+        examples = max(1, int(examples * XLA_EXAMPLE_FRACTION))
+    function._hypothesis_internal_use_settings = settings(
+        current, deadline=None, max_examples=examples
+    )
     try:
         yield
     finally:
@@ -75,7 +84,7 @@ def measured_call(item: pytest.Item, record: recording.TestRecord) -> Iterator[N
     device = getattr(target, "device", None)
     if device is not None and getattr(device, "type", None):
         record.notes["device_type"] = device.type
-    with recording.recording(record), _count_examples(record), _fewer_examples_for_xla(item):
+    with recording.recording(record), _count_examples(record), _run_settings(item):
         yield
     record.notes.pop("device_type", None)
 

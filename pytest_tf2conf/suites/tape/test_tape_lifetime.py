@@ -1,0 +1,82 @@
+"""How many times a tape can be used: non-persistent once, persistent many times."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf.profiles import scaled_examples
+from pytest_tf2conf.strategies import shapes
+
+from ._support import GRAD_DTYPES, TAPE_API, gradient_tolerances, rounded_float64, smooth_inputs
+
+PERSISTENT_ID = "tape.persistent-tape-many-gradient-calls"
+gradient_tolerances(PERSISTENT_ID)
+
+SINGLE_USE = claim(
+    "tape.non-persistent-tape-single-gradient-call",
+    "A non-persistent tape allows one gradient call; a second call raises RuntimeError (in "
+    "eager code and while tracing a tf.function).",
+    TAPE_API,
+)
+PERSISTENT = claim(
+    PERSISTENT_ID,
+    "A persistent tape answers many gradient calls over the same computation, each one the "
+    "same (y=x*x, z=y*y: dz/dx=4x^3, dy/dx=2x).",
+    TAPE_API,
+)
+
+inputs = st.sampled_from(GRAD_DTYPES).flatmap(lambda d: smooth_inputs(d, shapes(0, 1, 1, 6)))
+
+
+def gradient_twice(x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x * x
+    first = tape.gradient(y, x)
+    second = tape.gradient(y, x)  # raises: the tape released its resources
+    return first, second
+
+
+def gradient_once(x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x * x
+    return tape.gradient(y, x)
+
+
+@SINGLE_USE
+@scaled_examples(0.2)  # graph modes re-trace each time: a failed trace is not cached
+@given(x=inputs)
+def test_non_persistent_tape_single_use(target, x):
+    assert_close(target.run(gradient_once, x), 2.0 * rounded_float64(x), what="first call")
+    with pytest.raises(RuntimeError, match="non-persistent GradientTape"):
+        target.run(gradient_twice, x)
+
+
+def persistent_gradients(x):
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x * x
+        z = y * y
+    dz = tape.gradient(z, x)
+    dy = tape.gradient(y, x)
+    dz_again = tape.gradient(z, x)
+    dy_again = tape.gradient(y, x)
+    return dz, dy, dz_again, dy_again
+
+
+@PERSISTENT
+@given(x=inputs)
+def test_persistent_tape_many_calls(target, x):
+    dz, dy, dz_again, dy_again = target.run(persistent_gradients, x)
+    x64 = rounded_float64(x)
+    assert_close(dz, 4.0 * x64**3, signed_zeros=False, what="dz/dx")
+    assert_close(dy, 2.0 * x64, signed_zeros=False, what="dy/dx")
+    exact = dict(rtol=0.0, atol=0.0)
+    assert_close(dz_again, np.asarray(dz.numpy()), what="dz/dx, second call", **exact)
+    assert_close(dy_again, np.asarray(dy.numpy()), what="dy/dx, second call", **exact)
