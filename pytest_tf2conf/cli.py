@@ -9,10 +9,13 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 
 class CommandError(Exception):
     """A user-facing failure: printed as one line, exit code 2."""
+
+    tf2conf_user_error = True
 
 
 def _claims(args: argparse.Namespace) -> int:
@@ -39,6 +42,112 @@ def _add_claims(parser: argparse.ArgumentParser) -> None:
 COMMANDS["claims"] = ("list the claim catalogue of the bundled suites", _add_claims, _claims)
 
 
+# -- diff ------------------------------------------------------------------------------------
+def _add_diff(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("baseline", help="the baseline report (tf2conf-report.json)")
+    parser.add_argument("candidate", help="the candidate report")
+    parser.add_argument("--format", choices=("text", "md", "json"), default="text")
+    parser.add_argument("-o", "--output", help="write the diff to this file instead of stdout")
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .report import diff, load
+
+    result = diff.compare(load.load(args.baseline), load.load(args.candidate))
+    _emit(diff.render(result, args.format), args.output)
+    return 1 if result["regressions"] else 0
+
+
+COMMANDS["diff"] = (
+    "compare two reports: regressions (exit 1), fixes, changes",
+    _add_diff,
+    _diff,
+)
+
+
+# -- merge -----------------------------------------------------------------------------------
+def _add_merge(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("reports", nargs="+", help="reports to merge (shards, machines, versions)")
+    parser.add_argument("-o", "--output", required=True, help="the merged JSON report to write")
+    parser.add_argument(
+        "--qualify",
+        default="auto",
+        help="environment keys that qualify targets when they differ between runs: 'auto' "
+        "(tensorflow, keras_backend, host; not host for shards), 'none', or a comma list",
+    )
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .report import load, merge
+
+    reports = [load.load(path) for path in args.reports]
+    qualify: tuple[str, ...] | None = None
+    if args.qualify != "auto":
+        qualify = tuple(k.strip() for k in args.qualify.split(",") if k.strip() not in ("", "none"))
+    merged = merge.merge(reports, list(args.reports), qualify)
+    try:
+        written = merge.write(merged, Path(args.output))
+    except OSError as exc:
+        raise CommandError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    for path in written[:3]:
+        print(f"tf2conf merge: wrote {path}")
+    return 0
+
+
+COMMANDS["merge"] = ("merge reports of several runs into one", _add_merge, _merge)
+
+
+# -- expectations ----------------------------------------------------------------------------
+def _add_expectations(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument(
+        "--from-report", metavar="REPORT", help="write entries expecting the report's failures"
+    )
+    group.add_argument("--check", metavar="FILE", help="validate an expectations file")
+    parser.add_argument("-o", "--output", help="write to this file instead of stdout")
+
+
+def _expectations(args: argparse.Namespace) -> int:
+    from . import expectations
+    from .report import load
+
+    if args.check:
+        entries = expectations.load(Path(args.check))
+        print(f"tf2conf expectations: {args.check}: {len(entries)} valid entries")
+        return 0
+    report = load.load(args.from_report)
+    entries = expectations.entries_from_report(report)
+    env = report["environment"]
+    header = "\n".join(
+        (
+            f"tf2conf expectations written from {_one_line(args.from_report)}",
+            f"TensorFlow {_one_line(env.get('tensorflow'))}, Keras {_one_line(env.get('keras'))}:"
+            f" {len(entries)} entries. Remove an entry once its test passes (strict xfail).",
+        )
+    )
+    _emit(expectations.to_toml(entries, header), args.output)
+    return 0
+
+
+COMMANDS["expectations"] = (
+    "write an expectations file for a report's failures (baseline, then burn down)",
+    _add_expectations,
+    _expectations,
+)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if not output:
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text)
+    except OSError as exc:
+        raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tf2conf", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -52,12 +161,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command][2](args)
-    except CommandError as exc:
-        print(f"tf2conf {args.command}: error: {exc}", file=sys.stderr)
+    except Exception as exc:
+        # CommandError, ReportError, ExpectationError: marked rather than listed, so the
+        # check holds even when a module was imported twice (pytester restores sys.modules).
+        if not getattr(exc, "tf2conf_user_error", False):
+            raise
+        print(f"tf2conf {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"tf2conf {args.command}: interrupted", file=sys.stderr)
         return 130
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return "".join(ch if ch.isprintable() else "?" for ch in text)[:500]
 
 
 if __name__ == "__main__":  # pragma: no cover

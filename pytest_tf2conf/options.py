@@ -14,6 +14,7 @@ import pytest
 MODES = ("eager", "function", "xla")
 PROFILES = ("quick", "ci", "thorough")
 DEFAULT_REPORT_DIR = "reports"
+DEFAULT_TIMEOUT = 300
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,19 @@ OPTIONS = (
     OptionSpec(
         "tf2conf-keras-modes",
         "Keras execution modes for the Keras suites: eager,function,xla (default: function)",
+    ),
+    OptionSpec(
+        "tf2conf-shard",
+        "run shard I of N (e.g. 2/4): a deterministic split of the tests by a hash of their id",
+    ),
+    OptionSpec(
+        "tf2conf-expectations",
+        "TOML file of known deviations (xfail/skip per claim, test, target, TF version)",
+    ),
+    OptionSpec(
+        "tf2conf-timeout",
+        "per-test timeout in seconds (needs pytest-timeout; 0 disables)",
+        default=str(DEFAULT_TIMEOUT),
     ),
 )
 
@@ -83,6 +97,9 @@ class Settings:
     virtual_cpus: int
     profile: str
     report_dir: Path
+    shard: tuple[int, int] | None = None  # (index from 1, count)
+    expectations: Path | None = None
+    timeout: float = DEFAULT_TIMEOUT
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -123,6 +140,10 @@ def read_settings(config: pytest.Config) -> Settings:
     report_dir = Path(str(raw_value(config, "tf2conf-report") or DEFAULT_REPORT_DIR))
     if not report_dir.is_absolute():
         report_dir = Path(config.invocation_params.dir) / report_dir
+    expectations_raw = raw_value(config, "tf2conf-expectations")
+    expectations = Path(str(expectations_raw)) if expectations_raw else None
+    if expectations is not None and not expectations.is_absolute():
+        expectations = Path(config.invocation_params.dir) / expectations
     return Settings(
         device_spec=_split(raw_value(config, "tf2conf-devices")),
         modes=modes,
@@ -130,4 +151,37 @@ def read_settings(config: pytest.Config) -> Settings:
         virtual_cpus=virtual_cpus,
         profile=profile,
         report_dir=report_dir,
+        shard=parse_shard(raw_value(config, "tf2conf-shard")),
+        expectations=expectations,
+        timeout=_timeout(raw_value(config, "tf2conf-timeout")),
     )
+
+
+def parse_shard(value: str | bool | None) -> tuple[int, int] | None:
+    """``"I/N"`` with 1 <= I <= N, or None when not sharding."""
+    if not value:
+        return None
+    index, _, count = str(value).partition("/")
+    try:
+        shard = (int(index), int(count))
+    except ValueError:
+        shard = (0, 0)
+    if not 1 <= shard[0] <= shard[1]:
+        raise pytest.UsageError(
+            f"--tf2conf-shard: expected I/N with 1 <= I <= N (e.g. 1/4), got {value!r}"
+        )
+    return shard
+
+
+def _timeout(value: str | bool | None) -> float:
+    if value in (None, ""):
+        return float(DEFAULT_TIMEOUT)
+    try:
+        seconds = float(str(value))
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < 10**7:
+        raise pytest.UsageError(
+            f"--tf2conf-timeout: expected a number of seconds (0 disables), got {value!r}"
+        )
+    return seconds

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 SUITES_DIR = Path(__file__).parent / "suites"
 STATE = pytest.StashKey["RunState"]()
 RECORD = pytest.StashKey[recording.TestRecord]()
+PAYLOAD = pytest.StashKey[dict]()
 MODES_MARKER = "tf2conf_modes"
 
 
@@ -35,6 +36,9 @@ def pytest_configure(config: pytest.Config) -> None:
     from . import session
 
     state = session.start(config)
+    from .targets import reset_compiled_cache
+
+    reset_compiled_cache()  # a run embedded in a longer process (pytester) traces afresh
     config.stash[STATE] = state
     if config.args_source != pytest.Config.ArgsSource.ARGS:
         config.args = [str(SUITES_DIR)]  # `pytest --tf2conf` alone runs the bundled suites
@@ -48,6 +52,13 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     if _state(config) is None and collection_path.is_relative_to(SUITES_DIR):
         return True
     return None
+
+
+@pytest.fixture(scope="session")
+def tf2conf_devices(pytestconfig: pytest.Config) -> list[str]:
+    """The logical devices selected for this run (e.g. ["CPU:0", "CPU:1"])."""
+    state = _state(pytestconfig)
+    return list(state.devices) if state is not None else []
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
@@ -99,6 +110,25 @@ def _target_fields(item: pytest.Item) -> dict[str, Any]:
     return {"target": "host", "device": None, "mode": None, "backend": None}
 
 
+def _item_payload(item: pytest.Item, declared: list[Any]) -> dict[str, Any]:
+    return {
+        "test": _test_id(item),
+        "claims": [c.id for c in declared],
+        "claim_info": [c.as_dict() for c in declared],
+        **_target_fields(item),
+    }
+
+
+def _junit_properties(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """Short name/value pairs that ``--junitxml`` writes as ``<property>`` elements."""
+    props = [("tf2conf_claim", c["id"]) for c in payload["claim_info"]]
+    props += [("tf2conf_area", a) for a in dict.fromkeys(c["area"] for c in payload["claim_info"])]
+    for key in ("target", "device", "mode", "backend"):
+        if payload.get(key):
+            props.append((f"tf2conf_{key}", str(payload[key])))
+    return props
+
+
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
@@ -117,22 +147,19 @@ def pytest_collection_modifyitems(
             catalogue.extend(declared, where=item.nodeid)
         except ClaimError as exc:
             problems.append(str(exc))
-        item.user_properties.append(
-            (
-                "tf2conf",
-                {
-                    "test": _test_id(item),
-                    "claims": [c.id for c in declared],
-                    "claim_info": [c.as_dict() for c in declared],
-                    **_target_fields(item),
-                },
-            )
-        )
+        # The payload travels on each phase report (``report.tf2conf``, see makereport),
+        # not as a user property: JUnit XML would dump it as one giant string.
+        payload = _item_payload(item, declared)
+        item.stash[PAYLOAD] = payload
+        item.user_properties.extend(_junit_properties(payload))
     if problems:
         raise pytest.UsageError(
             f"tf2conf: invalid claim declarations: {problems[0]}"
             + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
         )
+    from .session import apply_collection_policies
+
+    apply_collection_policies(state, config, items, PAYLOAD)
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)
@@ -151,11 +178,17 @@ def pytest_runtest_call(item: pytest.Item):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
+    payload = item.stash.get(PAYLOAD, None)
+    if payload is None:
+        return report
+    # A plain dict attribute: pytest's report serialization (xdist) keeps it as is.
+    channel: dict[str, Any] = {"item": payload}
     record = item.stash.get(RECORD, None)
     if record is not None and call.when == "call":
         from .runtime_hooks import call_properties
 
-        report.user_properties.append(("tf2conf.call", call_properties(record, call)))
+        channel["call"] = call_properties(record, call)
+    report.tf2conf = channel
     return report
 
 
@@ -164,3 +197,5 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     workeroutput = getattr(session.config, "workeroutput", None)
     if state is not None and workeroutput is not None:
         workeroutput["tf2conf_claims"] = state.catalogue.as_dicts()
+        if state.expectations_info is not None:
+            workeroutput["tf2conf_expectations"] = state.expectations_info

@@ -38,6 +38,9 @@ class RunState:
     catalogue: Catalogue = field(default_factory=Catalogue)
     collector: Collector | None = None
     argv: list[str] = field(default_factory=list)
+    rootdir: str | None = None
+    # {"file", "entries", "unmatched": [...], "applied": n} when --tf2conf-expectations is given
+    expectations_info: dict[str, Any] | None = None
     _keras_targets: list[Any] | None = None
 
     def keras_targets(self) -> list[Any]:
@@ -67,6 +70,11 @@ class RunState:
             profile=self.settings.profile,
             seed=self.hypothesis_seed,
             argv=self.argv,
+            rootdir=self.rootdir,
+            virtual_cpus=self.settings.virtual_cpus or None,
+            shard=f"{self.settings.shard[0]}/{self.settings.shard[1]}"
+            if self.settings.shard
+            else None,
         )
         return env
 
@@ -125,9 +133,10 @@ def start(config: pytest.Config) -> RunState:
         is_worker=hasattr(config, "workerinput"),
         hypothesis_seed=seed,
         argv=list(config.invocation_params.args),
+        rootdir=str(config.rootpath),
     )
     if not state.is_worker:
-        state.collector = Collector(settings.report_dir, state.environment)
+        state.collector = Collector(settings.report_dir, state.environment, lambda: state)
         config.pluginmanager.register(state.collector, "tf2conf-collector")
     return state
 
@@ -144,3 +153,102 @@ def header_lines(state: RunState) -> list[str]:
         f"profile {state.settings.profile}; seed {state.hypothesis_seed}",
         f"tf2conf: reports -> {state.settings.report_dir}",
     ]
+
+
+# -- collection policies: expectations, per-test timeout, shards -----------------------------
+class UnmatchedExpectationWarning(pytest.PytestWarning):
+    """An expectations entry that selects no collected test (stale or mistyped)."""
+
+
+def apply_collection_policies(
+    state: RunState, config: pytest.Config, items: list[pytest.Item], payload_key: Any
+) -> None:
+    """Expectations (over the whole collection), timeouts, then this shard's share."""
+    if state.settings.expectations is not None:
+        _apply_expectations(state, items, payload_key)
+    _apply_timeout(state, config, items, payload_key)
+    if state.settings.shard is not None:
+        keep, drop = shard_split(items, state.settings.shard, payload_key)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+            items[:] = keep
+
+
+def _apply_expectations(state: RunState, items: list[pytest.Item], payload_key: Any) -> None:
+    import warnings
+
+    from . import expectations
+
+    path = state.settings.expectations
+    assert path is not None
+    try:
+        entries = expectations.load(path)
+    except expectations.ExpectationError as exc:
+        raise pytest.UsageError(f"--tf2conf-expectations: {exc}") from None
+    applied = 0
+    for item in items:
+        payload = item.stash.get(payload_key, None)
+        if payload is None:
+            continue
+        entry = expectations.first_match(entries, payload, state.runtime.version)
+        if entry is None:
+            continue
+        item.add_marker(expectations.marker_for(entry))
+        payload["expectation"] = entry.as_dict()
+        applied += 1
+    unmatched = [e for e in entries if not e.matched]
+    for entry in unmatched:
+        warnings.warn(
+            UnmatchedExpectationWarning(f"tf2conf: {entry.describe()} matches no collected test"),
+            stacklevel=1,
+        )
+    state.expectations_info = {
+        "file": str(path),
+        "entries": len(entries),
+        "applied": applied,
+        "unmatched": [e.as_dict() for e in unmatched],
+    }
+
+
+def _apply_timeout(
+    state: RunState, config: pytest.Config, items: list[pytest.Item], payload_key: Any
+) -> None:
+    # The signal method raises in the hanging test, so the run goes on; the thread method
+    # would end the whole process. A timeout the user set (--timeout, ini, marker) wins.
+    seconds = state.settings.timeout
+    if not seconds or not config.pluginmanager.hasplugin("timeout"):
+        return
+    if getattr(config, "_env_timeout", None) is not None:
+        return
+    if _alarm_pending():
+        return  # run in process inside a timed test: its SIGALRM must not be re-armed
+    for item in items:
+        if item.stash.get(payload_key, None) is not None and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(seconds, method="signal"))
+
+
+def _alarm_pending() -> bool:
+    import signal
+
+    getitimer = getattr(signal, "getitimer", None)  # not on Windows
+    return bool(getitimer and getitimer(signal.ITIMER_REAL)[0] > 0)
+
+
+def shard_key(test_id: str) -> int:
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(test_id.encode()).digest()[:8], "big")
+
+
+def shard_split(
+    items: list[pytest.Item], shard: tuple[int, int], payload_key: Any
+) -> tuple[list[pytest.Item], list[pytest.Item]]:
+    """Items of shard ``index`` of ``count`` (from 1), by a stable hash of the test id."""
+    index, count = shard
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        payload = item.stash.get(payload_key, None)
+        test_id = payload["test"] if payload else item.nodeid
+        (keep if shard_key(test_id) % count == index - 1 else drop).append(item)
+    return keep, drop

@@ -62,7 +62,9 @@ def test_report_under_xdist_has_every_result(pytester):
             assert key in row, key
     assert len(by_outcome["passed"]) == 6 and len(by_outcome["failed"]) == 12
     failure = by_outcome["failed"][0]
-    assert failure["example"].startswith("Falsifying example: test_drifting_add(")
+    # hypothesis' wording changed across versions ("Falsifying example" / "Failing test case")
+    assert failure["example"].startswith(("Falsifying example:", "Failing test case:"))
+    assert "test_drifting_add(" in failure["example"]
     assert failure["tolerance"]["dtype"] == "float32"
     assert failure["tolerance"]["rtol"] == 2e-05
     assert failure["examples"] >= 1

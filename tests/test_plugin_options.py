@@ -56,7 +56,7 @@ def test_ini_keys_configure_the_run(pytester):
 def test_header_names_versions_devices_modes_profile_and_seed(pytester):
     pytester.makepyfile(test_demo=SIMPLE_SUITE)
     result = pytester.runpytest_inprocess(
-        "--tf2conf", "--tf2conf-profile", "quick", "--hypothesis-seed", "1234"
+        "--tf2conf", "--tf2conf-profile", "quick", "--hypothesis-seed", "1234", "test_demo.py"
     )
     result.stdout.fnmatch_lines(
         [

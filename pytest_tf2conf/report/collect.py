@@ -27,14 +27,32 @@ CALL_PROPERTY = "tf2conf.call"
 JSON_NAME = "tf2conf-report.json"
 MARKDOWN_NAME = "tf2conf-report.md"
 
-_FALSIFYING = re.compile(r"^(Falsifying (?:explicit )?example: .*?)(?=^\S|\Z)", re.M | re.S)
+_BLOB = re.compile(r"@reproduce_failure\((['\"])([^'\"]+)\1,\s*b(['\"])([^'\"]+)\3\)")
+_STRICT_XPASS = "[XPASS(strict)]"
+# Hypothesis' "Falsifying example:" (older) / "Failing test case:" (newer) block, up to the
+# next unindented line; a closing ")" belongs to the block.
+_FALSIFYING = re.compile(
+    r"^((?:Falsifying (?:explicit )?example|Failing test case): .*?)(?=^(?!\))\S|\Z)", re.M | re.S
+)
 
 # Extra renderers (HTML, JUnit extras) register here: fn(report dict, folder) -> None.
 RENDERERS: list[Callable[[dict[str, Any], Path], None]] = []
 
 
 def _properties(report: pytest.TestReport) -> dict[str, Any]:
-    return {key: value for key, value in report.user_properties if key.startswith(ITEM_PROPERTY)}
+    channel = getattr(report, "tf2conf", None)
+    if isinstance(channel, dict):  # set by the plugin's makereport; survives xdist as is
+        return {
+            key: channel[part]
+            for key, part in ((ITEM_PROPERTY, "item"), (CALL_PROPERTY, "call"))
+            if part in channel
+        }
+    # Older channel: user properties (kept readable for reports of older plugin versions).
+    return {
+        key: value
+        for key, value in report.user_properties
+        if key in (ITEM_PROPERTY, CALL_PROPERTY) and isinstance(value, dict)
+    }
 
 
 def _message(report: pytest.TestReport) -> str:
@@ -42,7 +60,10 @@ def _message(report: pytest.TestReport) -> str:
     if longrepr is None:
         return ""
     if isinstance(longrepr, tuple):  # skip: (path, line, reason)
-        return str(longrepr[2]).removeprefix("Skipped: ")
+        reason = str(longrepr[2]).removeprefix("Skipped: ")
+        # An Unsupported skip is printed as "pytest_tf2conf.targets.Unsupported: unsupported on"
+        position = reason.find(UNSUPPORTED_PREFIX)
+        return reason[position:] if position >= 0 else reason
     crash = getattr(longrepr, "reprcrash", None)
     if crash is not None and getattr(crash, "message", None):
         return str(crash.message).strip()
@@ -51,28 +72,45 @@ def _message(report: pytest.TestReport) -> str:
 
 
 def falsifying_example(report: pytest.TestReport) -> str | None:
+    # The traceback and captured output first ("Falsifying example:" is printed there);
+    # then the crash message, where newer hypothesis notes "Failing test case:" (in the
+    # traceback that line hides behind "E   " prefixes).
+    text = _report_text(report) + "\n" + _message(report)
+    match = _FALSIFYING.search(text)
+    return match.group(1).strip() if match else None
+
+
+def _report_text(report: pytest.TestReport) -> str:
     text = str(report.longrepr or "")
     for _, content in report.sections:
         text += "\n" + content
-    match = _FALSIFYING.search(text)
-    return match.group(1).strip() if match else None
+    return text
+
+
+def reproduce_blob(report: pytest.TestReport) -> list[str] | None:
+    """``[hypothesis version, blob]`` of hypothesis' ``@reproduce_failure`` hint, if printed."""
+    match = _BLOB.search(_report_text(report))
+    return [match.group(2), match.group(4)] if match else None
 
 
 def phase_outcome(report: pytest.TestReport) -> str | None:
     """The outcome one phase report implies, or None when the phase changes nothing."""
     xfail = hasattr(report, "wasxfail")
+    call = _properties(report).get(CALL_PROPERTY) or {}
     if report.when not in ("setup", "call", "teardown"):
         return "crashed"
     if report.failed:
         if "crashed" in str(report.longrepr or "") and "worker" in str(report.longrepr or ""):
             return "crashed"
         if report.when == "call":
-            return "xpassed" if xfail else "failed"
+            # A strict xfail that passed: the expected deviation is gone ("fixed").
+            strict_xpass = str(report.longrepr or "").startswith(_STRICT_XPASS)
+            return "xpassed" if xfail or strict_xpass else "failed"
         return "error"
     if report.skipped:
         if xfail:
             return "xfailed"
-        return "unsupported" if _message(report).startswith(UNSUPPORTED_PREFIX) else "skipped"
+        return "unsupported" if call.get("unsupported") else "skipped"
     if report.when == "call":
         return "xpassed" if xfail else "passed"
     return None
@@ -81,9 +119,16 @@ def phase_outcome(report: pytest.TestReport) -> str | None:
 class Collector:
     """Controller-side pytest plugin: results in, report files out."""
 
-    def __init__(self, report_dir: Path, environment: Callable[[], dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        report_dir: Path,
+        environment: Callable[[], dict[str, Any]],
+        state: Callable[[], Any] | None = None,
+    ) -> None:
         self.report_dir = report_dir
         self._environment = environment
+        self._state = state
+        self.expectations: dict[str, Any] | None = None
         self.catalogue: dict[str, dict[str, str]] = {}
         self.tests: dict[str, dict[str, Any]] = {}  # nodeid -> accumulated result
         self.worker_environment: dict[str, Any] | None = None
@@ -118,13 +163,19 @@ class Collector:
             example = falsifying_example(report)
             if example:
                 entry["example"] = example
+            blob = reproduce_blob(report)
+            if blob:
+                entry["blob"] = blob
         call = props.get(CALL_PROPERTY)
         if call:
-            entry.update(call)
+            entry.update({k: v for k, v in call.items() if k != "unsupported"})
 
+    @pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown where xdist is not installed
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         output = getattr(node, "workeroutput", {}) or {}
         self.add_claims(output.get("tf2conf_claims", []))
+        if output.get("tf2conf_expectations") and self.expectations is None:
+            self.expectations = output["tf2conf_expectations"]
         if output.get("tf2conf_environment") and self.worker_environment is None:
             self.worker_environment = output["tf2conf_environment"]
 
@@ -149,7 +200,12 @@ class Collector:
         environment["start_time"] = _iso(self.started)
         environment["end_time"] = _iso(time.time())
         complete = not self.interrupted and exitstatus != pytest.ExitCode.INTERRUPTED
-        return schema.build(environment, list(self.catalogue.values()), self.results(), complete)
+        report = schema.build(environment, list(self.catalogue.values()), self.results(), complete)
+        state = self._state() if self._state is not None else None
+        expectations = self.expectations or getattr(state, "expectations_info", None)
+        if expectations is not None:
+            report["expectations"] = expectations
+        return report
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -164,15 +220,29 @@ class Collector:
 
 
 def write(report: dict[str, Any], folder: Path) -> list[Path]:
+    """JSON, Markdown, the repro scripts of the failures, then every extra renderer."""
+    from . import repro
+
     folder.mkdir(parents=True, exist_ok=True)
+    scripts = repro.write_scripts(report, folder)  # sets each failing result's "repro"
     json_path = folder / JSON_NAME
     json_path.write_text(json.dumps(report, indent=1, sort_keys=False, default=str) + "\n")
     md_path = folder / MARKDOWN_NAME
     md_path.write_text(markdown.render(report))
-    written = [json_path, md_path]
+    written = [json_path, md_path, *scripts]
     for render in RENDERERS:
         written.extend(render(report, folder) or [])
     return written
+
+
+def _register_builtin_renderers() -> None:
+    from . import html
+
+    if html.write not in RENDERERS:
+        RENDERERS.append(html.write)
+
+
+_register_builtin_renderers()
 
 
 def _iso(timestamp: float) -> str:

@@ -10,6 +10,8 @@ from typing import Any
 from .schema import claim_outcomes
 
 FAILING = ("failed", "error", "crashed", "xpassed", "unsupported")
+# A strict xfail that passed: the known deviation is gone, its expectation can be removed.
+LABELS = {"xpassed": "fixed (xpassed; remove its expectation)"}
 
 
 def _cell(counts: dict[str, Any] | None) -> str:
@@ -40,6 +42,7 @@ def render(report: dict[str, Any]) -> str:
     )
     lines += [
         f"- Versions: {versions or 'unknown'}",
+        *_runs(env),
         f"- Devices: {', '.join(env.get('devices', [])) or 'none'};"
         f" modes: {', '.join(env.get('modes', [])) or 'none'}",
         f"- Hypothesis profile: {env.get('profile')}, seed: {env.get('seed')}",
@@ -59,8 +62,25 @@ def render(report: dict[str, Any]) -> str:
         lines.append("| **all** | " + " | ".join(_cell(totals.get(t)) for t in targets) + " |")
     else:
         lines.append("No results.")
-    lines += ["", *render_failures(report)]
+    lines += ["", *render_failures(report), *render_expectations(report)]
     return "\n".join(lines) + "\n"
+
+
+def _runs(env: dict[str, Any]) -> list[str]:
+    """A merged report: one line per run (its qualifier and versions)."""
+    runs = env.get("runs")
+    if not isinstance(runs, list):
+        return []
+    lines = []
+    for index, run in enumerate(runs):
+        versions = ", ".join(
+            f"{key} {run[key]}"
+            for key in ("tensorflow", "keras", "keras_backend", "host", "shard")
+            if run.get(key)
+        )
+        label = run.get("qualifier") or f"run {index}"
+        lines.append(f"- Run `{_escape(str(label))}`: {_escape(versions)}")
+    return lines
 
 
 def render_failures(report: dict[str, Any]) -> list[str]:
@@ -76,10 +96,29 @@ def render_failures(report: dict[str, Any]) -> list[str]:
     for claim_id, target in failing:
         info = statements.get(claim_id, {})
         lines.append(
-            f"- **{claim_id}** on `{target}`: {outcomes[(claim_id, target)]} — "
+            f"- **{_escape(claim_id)}** on `{_escape(target)}`: "
+            f"{LABELS.get(outcomes[(claim_id, target)], outcomes[(claim_id, target)])} — "
             f"{_escape(info.get('statement', ''))} ([doc]({info.get('doc', '')}))"
         )
         for result in by_key[(claim_id, target)]:
             if result["outcome"] in FAILING and result.get("message"):
                 lines.append(f"  - `{result['test']}`: {_escape(result['message'])[:500]}")
+            if result["outcome"] in FAILING and result.get("repro"):
+                lines.append(f"    repro: `{_escape(str(result['repro']))}`")
+    return lines
+
+
+def render_expectations(report: dict[str, Any]) -> list[str]:
+    info = report.get("expectations")
+    if not isinstance(info, dict):
+        return []
+    lines = [
+        "",
+        "## Expectations",
+        "",
+        f"- File `{_escape(str(info.get('file')))}`: {info.get('entries')} entries, "
+        f"applied to {info.get('applied')} tests",
+    ]
+    for entry in info.get("unmatched") or []:
+        lines.append(f"- Unmatched (matches no collected test): `{_escape(str(entry))}`")
     return lines

@@ -1,0 +1,240 @@
+"""``tf2conf diff``: what changed from a baseline report to a candidate report.
+
+Compared per claim x target (the claim's combined outcome there, as in the summary):
+regressions (passed -> failed/error/crashed/unsupported), fixes (failing -> passed or
+fixed), changed failure messages, claims and targets added or removed, and the
+environment keys (versions) that differ.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .schema import claim_outcomes
+
+REGRESSED = ("failed", "error", "crashed", "unsupported")
+FAILING = ("failed", "error", "crashed", "unsupported", "xpassed")
+ENV_KEYS = (
+    "tensorflow",
+    "keras",
+    "keras_backend",
+    "numpy",
+    "hypothesis",
+    "pytest",
+    "tf2conf",
+    "python",
+    "os",
+    "devices",
+    "modes",
+    "keras_modes",
+    "profile",
+    "seed",
+)
+
+
+# Parts of messages that change from run to run without meaning anything: addresses, ids of
+# traced functions and config protos, temporary paths.
+_NOISE = (
+    (re.compile(r"0x[0-9a-fA-F]+"), "0x…"),
+    (re.compile(r"\d{4,}"), "…"),
+    (re.compile(r"/tmp/[^\s'\"]+"), "/tmp/…"),
+)
+
+
+def normalise(message: str) -> str:
+    """The error itself (first line), without run-specific noise: what "changed" compares.
+
+    Hypothesis' notes below it (failing case, explanation) vary between runs and versions.
+    """
+    message = message.strip().split("\n", 1)[0]
+    for pattern, replacement in _NOISE:
+        message = pattern.sub(replacement, message)
+    return " ".join(message.split())
+
+
+def _messages(report: dict[str, Any]) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    for result in report["results"]:
+        if result["outcome"] in FAILING and result.get("message"):
+            out.setdefault((result["claim"], result["target"]), str(result["message"]))
+    return out
+
+
+def _claims(report: dict[str, Any]) -> set[str]:
+    return {c["id"] for c in report["claims"]} | {r["claim"] for r in report["results"]}
+
+
+def _environment(report: dict[str, Any]) -> dict[str, Any]:
+    env = report["environment"]
+    runs = env.get("runs")
+    if isinstance(runs, list) and runs:  # merged: compare the per-run values
+        return {
+            key: [run.get(key) for run in runs]
+            if len({str(run.get(key)) for run in runs}) > 1
+            else runs[0].get(key)
+            for key in ENV_KEYS
+        }
+    return {key: env.get(key) for key in ENV_KEYS}
+
+
+def compare(baseline: dict[str, Any], candidate: dict[str, Any]) -> dict[str, Any]:
+    before, after = claim_outcomes(baseline["results"]), claim_outcomes(candidate["results"])
+    old_msg, new_msg = _messages(baseline), _messages(candidate)
+    regressions, fixes, changed, other = [], [], [], []
+    for key in sorted(set(before) & set(after)):
+        was, now = before[key], after[key]
+        row = {"claim": key[0], "target": key[1], "baseline": was, "candidate": now}
+        if was == "passed" and now in REGRESSED:
+            regressions.append({**row, "message": new_msg.get(key, "")})
+        elif (was in FAILING and now in ("passed", "xfailed")) or (
+            was in ("failed", "error", "crashed", "xfailed") and now == "xpassed"
+        ):
+            fixes.append(row)
+        elif was != now:
+            other.append(row)
+        elif now in FAILING and normalise(old_msg.get(key, "")) != normalise(new_msg.get(key, "")):
+            changed.append(
+                {
+                    **row,
+                    "old": old_msg.get(key, "").strip().split("\n", 1)[0],
+                    "new": new_msg.get(key, "").strip().split("\n", 1)[0],
+                }
+            )
+    old_claims, new_claims = _claims(baseline), _claims(candidate)
+    old_targets = {r["target"] for r in baseline["results"]}
+    new_targets = {r["target"] for r in candidate["results"]}
+    old_env, new_env = _environment(baseline), _environment(candidate)
+    environment = [
+        {"key": key, "baseline": old_env.get(key), "candidate": new_env.get(key)}
+        for key in ENV_KEYS
+        if old_env.get(key) != new_env.get(key)
+    ]
+    return {
+        "regressions": regressions,
+        "fixes": fixes,
+        "changed_messages": changed,
+        "other_changes": other,
+        "claims_added": sorted(new_claims - old_claims),
+        "claims_removed": sorted(old_claims - new_claims),
+        "targets_added": sorted(new_targets - old_targets),
+        "targets_removed": sorted(old_targets - new_targets),
+        "environment": environment,
+        "complete": {
+            "baseline": bool(baseline.get("complete", True)),
+            "candidate": bool(candidate.get("complete", True)),
+        },
+    }
+
+
+def _one_line(value: Any, limit: int = 300) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render_text(diff: dict[str, Any]) -> str:
+    lines = [
+        f"tf2conf diff: {len(diff['regressions'])} regressions, {len(diff['fixes'])} fixes, "
+        f"{len(diff['changed_messages'])} changed messages"
+    ]
+    for side, complete in diff["complete"].items():
+        if not complete:
+            lines.append(f"warning: the {side} run is incomplete (interrupted)")
+    sections = [
+        ("Regressions", diff["regressions"], "{claim} on {target}: {baseline} -> {candidate}"),
+        ("Fixes", diff["fixes"], "{claim} on {target}: {baseline} -> {candidate}"),
+        (
+            "Other outcome changes",
+            diff["other_changes"],
+            "{claim} on {target}: {baseline} -> {candidate}",
+        ),
+        ("Changed messages", diff["changed_messages"], "{claim} on {target}: {candidate}"),
+    ]
+    for title, rows, fmt in sections:
+        if rows:
+            lines += ["", f"{title}:"]
+            for row in rows:
+                lines.append("  " + _one_line(fmt.format(**row)))
+                if row.get("message"):
+                    lines.append("    " + _one_line(row["message"]))
+                if "old" in row:
+                    lines.append("    was: " + _one_line(row["old"]))
+                    lines.append("    now: " + _one_line(row["new"]))
+    for key, title in (
+        ("claims_added", "Claims added"),
+        ("claims_removed", "Claims removed"),
+        ("targets_added", "Targets added"),
+        ("targets_removed", "Targets removed"),
+    ):
+        if diff[key]:
+            lines += ["", f"{title}: " + ", ".join(_one_line(v, 120) for v in diff[key])]
+    if diff["environment"]:
+        lines += ["", "Environment:"]
+        for row in diff["environment"]:
+            lines.append(
+                f"  {row['key']}: {_one_line(row['baseline'], 120)} -> "
+                f"{_one_line(row['candidate'], 120)}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _md(value: Any, limit: int = 300) -> str:
+    return _one_line(value, limit).replace("|", "\\|").replace("<", "&lt;").replace("`", "'")
+
+
+def render_markdown(diff: dict[str, Any]) -> str:
+    status = "❌ regressions" if diff["regressions"] else "✅ no regressions"
+    lines = [
+        f"# tf2conf diff: {status}",
+        "",
+        f"{len(diff['regressions'])} regressions, {len(diff['fixes'])} fixes, "
+        f"{len(diff['changed_messages'])} changed messages.",
+    ]
+    for side, complete in diff["complete"].items():
+        if not complete:
+            lines.append(f"\n**Warning**: the {side} run is incomplete (interrupted).")
+    if diff["environment"]:
+        lines += ["", "| | baseline | candidate |", "|---|---|---|"]
+        for row in diff["environment"]:
+            lines.append(
+                f"| {_md(row['key'])} | {_md(row['baseline'], 120)} | "
+                f"{_md(row['candidate'], 120)} |"
+            )
+    for title, key in (
+        ("Regressions", "regressions"),
+        ("Fixes", "fixes"),
+        ("Other outcome changes", "other_changes"),
+    ):
+        rows = diff[key]
+        if rows:
+            lines += ["", f"## {title}", "", "| claim | target | baseline | candidate | message |"]
+            lines.append("|---|---|---|---|---|")
+            for row in rows:
+                lines.append(
+                    f"| {_md(row['claim'])} | {_md(row['target'])} | {_md(row['baseline'])} | "
+                    f"{_md(row['candidate'])} | {_md(row.get('message', ''))} |"
+                )
+    if diff["changed_messages"]:
+        lines += ["", "## Changed failure messages", ""]
+        for row in diff["changed_messages"]:
+            lines.append(f"- **{_md(row['claim'])}** on `{_md(row['target'])}`")
+            lines.append(f"  - was: {_md(row['old'])}")
+            lines.append(f"  - now: {_md(row['new'])}")
+    for key, title in (
+        ("claims_added", "Claims added"),
+        ("claims_removed", "Claims removed"),
+        ("targets_added", "Targets added"),
+        ("targets_removed", "Targets removed"),
+    ):
+        if diff[key]:
+            lines += ["", f"**{title}**: " + ", ".join(f"`{_md(v, 120)}`" for v in diff[key])]
+    return "\n".join(lines) + "\n"
+
+
+def render(diff: dict[str, Any], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(diff, indent=1, default=str) + "\n"
+    if fmt == "md":
+        return render_markdown(diff)
+    return render_text(diff)
