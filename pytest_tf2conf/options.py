@@ -56,6 +56,11 @@ OPTIONS = (
         "TOML file of known deviations (xfail/skip per claim, test, target, TF version)",
     ),
     OptionSpec(
+        "tf2conf-no-known-deviations",
+        "do not apply the bundled known deviations of stock TensorFlow/Keras (strict xfails)",
+        is_flag=True,
+    ),
+    OptionSpec(
         "tf2conf-timeout",
         "per-test timeout in seconds (needs pytest-timeout; 0 disables)",
         default=str(DEFAULT_TIMEOUT),
@@ -99,6 +104,7 @@ class Settings:
     report_dir: Path
     shard: tuple[int, int] | None = None  # (index from 1, count)
     expectations: Path | None = None
+    known_deviations: bool = True
     timeout: float = DEFAULT_TIMEOUT
 
 
@@ -153,6 +159,7 @@ def read_settings(config: pytest.Config) -> Settings:
         report_dir=report_dir,
         shard=parse_shard(raw_value(config, "tf2conf-shard")),
         expectations=expectations,
+        known_deviations=not raw_value(config, "tf2conf-no-known-deviations"),
         timeout=_timeout(raw_value(config, "tf2conf-timeout")),
     )
 

@@ -274,10 +274,14 @@ def _select(element_id: str, what: str, values: list[str], labels: dict[str, str
 
 def _expectations(info: dict[str, Any], results: list[dict[str, Any]]) -> list[str]:
     fixed = sorted({(r["claim"], r["target"]) for r in results if r.get("outcome") == "xpassed"})
+    sources = []
+    if info.get("known_deviations"):
+        sources.append(f"{_e(info['known_deviations'])} bundled known deviations")
+    if info.get("file"):
+        sources.append(f"file {_e(info['file'])} ({_e(info.get('entries'))} entries)")
     out = [
         "<h2>Expectations</h2>",
-        f"<p>File {_e(info.get('file'))}: {_e(info.get('entries'))} entries, applied to "
-        f"{_e(info.get('applied'))} tests.</p>",
+        f"<p>{' and '.join(sources) or 'None'}: applied to {_e(info.get('applied'))} tests.</p>",
     ]
     if fixed:
         out.append(

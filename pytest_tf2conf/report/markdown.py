@@ -112,13 +112,11 @@ def render_expectations(report: dict[str, Any]) -> list[str]:
     info = report.get("expectations")
     if not isinstance(info, dict):
         return []
-    lines = [
-        "",
-        "## Expectations",
-        "",
-        f"- File `{_escape(str(info.get('file')))}`: {info.get('entries')} entries, "
-        f"applied to {info.get('applied')} tests",
-    ]
+    lines = ["", "## Expectations", "", f"- Applied to {info.get('applied')} tests"]
+    if info.get("known_deviations"):
+        lines.append(f"- Bundled known deviations: {info['known_deviations']} entries")
+    if info.get("file"):
+        lines.append(f"- File `{_escape(str(info['file']))}`: {info.get('entries')} entries")
     for entry in info.get("unmatched") or []:
         lines.append(f"- Unmatched (matches no collected test): `{_escape(str(entry))}`")
     return lines
