@@ -4,7 +4,8 @@ Each ``[[expectation]]`` entry selects tests and says what to do with them::
 
     [[expectation]]
     claim = "eager.floordiv-*"          # fnmatch over the test's claim ids
-    test = "eager/test_arith.py::test_floordiv"   # fnmatch over the test id (no [params])
+    test = "eager/test_arith.py::test_floordiv"   # fnmatch over the test id, with or
+                                                  # without its [params]
     device_type = "CPU"                 # or device = "CPU:1"
     mode = "xla"
     backend = "jax"                     # Keras backend of the target
@@ -157,7 +158,11 @@ class Expectation:
         if self.test is not None:
             full = str(facts.get("test", ""))
             base = full.split("[", 1)[0]
-            if self.test not in (full, base) and not fnmatch.fnmatchcase(base, self.test):
+            # fnmatch over the id without parameters, or over the full id (e.g. a dtype in
+            # it: "*test_mean*complex*"; note that fnmatch reads "[...]" as a character set)
+            if self.test not in (full, base) and not any(
+                fnmatch.fnmatchcase(name, self.test) for name in (base, full)
+            ):
                 return False
         device = facts.get("device")
         if self.device is not None and device != self.device:
