@@ -11,7 +11,7 @@ PROFILE ?= ci
 # Extra pytest arguments for the conformance run, e.g. ARGS="--tf2conf-modes eager".
 ARGS ?=
 
-.PHONY: conformance test lint bench clean
+.PHONY: conformance test lint bench validate-upgrade clean
 
 $(BIN)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,16 @@ conformance: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/ruff check pytest_tf2conf tests bench
 	$(BIN)/pytest tests -q -p no:cacheprovider
+
+# Wall time, hypothesis examples/s and traces per suite file and mode (figures, not tests).
+BENCH_SUITES ?= eager graph tape tensor
+bench: $(BIN)/.installed
+	$(BIN)/python bench/bench_suites.py --profile $(PROFILE) --devices CPU:0 \
+		$(addprefix pytest_tf2conf/suites/,$(BENCH_SUITES))
+
+# TensorFlow 2.15.1 and 2.20.0 against 2.21.0, each in its own venv; diffs in reports/examples/.
+validate-upgrade:
+	bash scripts/validate_upgrade.sh
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check pytest_tf2conf tests bench
