@@ -128,6 +128,15 @@ for backend in $BACKENDS; do
 done
 
 printf '%s' "$summary"
+# One matrix over the backends (targets already name their backend).
+merge_inputs=()
+for backend in $BACKENDS; do
+    [[ -f "$OUT/$backend/tf2conf-report.json" ]] && merge_inputs+=("$OUT/$backend/tf2conf-report.json")
+done
+if [[ ${#merge_inputs[@]} -gt 1 ]]; then
+    "$ROOT/$(venv_of "${BACKENDS%% *}")/bin/tf2conf" merge "${merge_inputs[@]}" \
+        -o "$OUT/merged/tf2conf-report.json" || status=1
+fi
 "$ROOT/$(venv_of "${BACKENDS%% *}")/bin/python" - "$OUT" $BACKENDS <<'PY'
 """Print the claims whose outcome differs between the backends' reports."""
 import json

@@ -92,3 +92,18 @@ def test_bad_shard_is_a_usage_error(pytester: pytest.Pytester) -> None:
     run = run_conformance_inprocess(pytester, path, "--tf2conf-shard", "3/2")
     assert run.result.ret == pytest.ExitCode.USAGE_ERROR
     assert "--tf2conf-shard" in "\n".join(run.result.errlines)
+
+
+def test_keras_backend_reports_merge_without_repeating_the_backend() -> None:
+    """Keras targets already name their backend; a run without TensorFlow is 'no-tf'."""
+    tf_run = make_report(
+        [result("model.x", "tensorflow/CPU:0-function", "passed")], keras_backend="tensorflow"
+    )
+    jax_run = make_report(
+        [result("model.x", "jax/cpu:0-function", "failed")], keras_backend="jax", tensorflow=None
+    )
+    merged = merge.merge([tf_run, jax_run])
+    assert sorted(r["target"] for r in merged["results"]) == [
+        "no-tf/jax/cpu:0-function",
+        "tf2.21/tensorflow/CPU:0-function",
+    ]

@@ -21,6 +21,8 @@ DISTINGUISHING = ("tensorflow", "keras_backend", "host")
 
 
 def _short_tf(version: Any, versions: set[str]) -> str:
+    if version in (None, "None"):
+        return "no-tf"  # a Keras-on-JAX/PyTorch run without TensorFlow
     text = str(version)
     minor = ".".join(text.split(".")[:2])
     # "tf2.21" unless two runs share major.minor (2.21.0 vs 2.21.1): then the full version
@@ -53,6 +55,18 @@ def qualifiers(
     return ["/".join(p) for p in parts]
 
 
+def _targets_name_their_backend(reports: list[dict[str, Any]]) -> bool:
+    for report in reports:
+        backend = str(report["environment"].get("keras_backend"))
+        if any(not str(r["target"]).startswith(f"{backend}/") for r in report["results"]):
+            return False
+    return True
+
+
+def _hosts_differ(environments: list[dict[str, Any]]) -> bool:
+    return len({str(env.get("host")) for env in environments}) > 1
+
+
 def merge(
     reports: list[dict[str, Any]],
     sources: list[str] | None = None,
@@ -63,6 +77,11 @@ def merge(
         if isinstance(report["environment"].get("runs"), list):
             raise ReportError(f"{source}: already a merged report; merge the original runs")
     environments = [dict(r["environment"]) for r in reports]
+    if qualify is None and _targets_name_their_backend(reports):
+        # Keras targets already read "jax/cpu:0-function": the backend needs no qualifier.
+        qualify = tuple(k for k in DISTINGUISHING if k != "keras_backend")
+        if not all(env.get("shard") for env in environments):
+            qualify = tuple(k for k in qualify if k != "host" or _hosts_differ(environments))
     names = qualifiers(environments, qualify)
     claims: dict[str, dict[str, Any]] = {}
     results: list[dict[str, Any]] = []
