@@ -131,7 +131,7 @@ def tf_inf_minus_inf(x):
 def test_inf_arithmetic(target, data) -> None:
     dtype = data.draw(dtypes(FLOATS), label="dtype")
     x = data.draw(S.arrays(dtype, S.shapes(1, 2, 1, 4)), label="x")
-    x = np.where(x == 0, 1, x).astype(x.dtype)
+    x = np.where(x == 0, np.ones_like(x), x)  # ones_like: NumPy 1.x cannot mix int and bfloat16
     for num, den, expected in _inf_cases(x):
         num, den = num.astype(x.dtype), den.astype(x.dtype)
         assert_close(target.run(O.tf_divide, num, den), expected, dtype=dtype, what="x / y")
@@ -184,7 +184,7 @@ def test_negative_flips_sign_of_zero(target, dtype: str, shape) -> None:
 def test_division_by_signed_zero(target, data) -> None:
     dtype = data.draw(dtypes(FLOATS), label="dtype")
     x = data.draw(S.arrays(dtype, S.shapes(0, 2)), label="x")
-    x = np.where(x == 0, 1, x).astype(x.dtype)
+    x = np.where(x == 0, np.ones_like(x), x)  # ones_like: NumPy 1.x cannot mix int and bfloat16
     for zero in (0.0, -0.0):
         den = np.full(x.shape, zero, dtype=np.float32).astype(x.dtype)
         expected = np.copysign(np.inf, S.as_float64(x)) * np.copysign(1.0, zero)
