@@ -75,6 +75,11 @@ def test_a(target): pass
     assert cli.main(["claims", "--format", "json", str(pytester.path / "test_demo.py")]) == 0
     listed = json.loads(capsys.readouterr().out)["claims"]
     assert listed == [
-        {"area": "demo", "id": "demo.listed", "statement": "A listed claim.", "doc": DOC,
-         "tests": 6}
+        {
+            "area": "demo",
+            "id": "demo.listed",
+            "statement": "A listed claim.",
+            "doc": DOC,
+            "tests": 6,
+        }
     ]

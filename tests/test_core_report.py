@@ -37,16 +37,35 @@ def test_drifting_add(target, values):
 def test_report_under_xdist_has_every_result(pytester):
     pytester.makepyfile(test_demo=MIXED_SUITE)
     result = pytester.runpytest_subprocess(
-        "--tf2conf", "--tf2conf-virtual-cpus", "2", "--tf2conf-profile", "ci",
-        "-n", "2", "-p", "no:cacheprovider", "test_demo.py",
+        "--tf2conf",
+        "--tf2conf-virtual-cpus",
+        "2",
+        "--tf2conf-profile",
+        "ci",
+        "-n",
+        "2",
+        "-p",
+        "no:cacheprovider",
+        "test_demo.py",
     )
     assert result.ret == 1  # the drifting test fails
     report = json.loads((pytester.path / "reports" / "tf2conf-report.json").read_text())
 
     assert report["schema_version"] == 1 and report["complete"] is True
     env = report["environment"]
-    for key in ("tensorflow", "keras", "keras_backend", "python", "os", "devices", "modes",
-                "profile", "seed", "start_time", "end_time"):
+    for key in (
+        "tensorflow",
+        "keras",
+        "keras_backend",
+        "python",
+        "os",
+        "devices",
+        "modes",
+        "profile",
+        "seed",
+        "start_time",
+        "end_time",
+    ):
         assert env.get(key) is not None, key
     assert env["devices"] == ["CPU:0", "CPU:1"] and env["seed"] == "derandomized"
     assert {c["id"] for c in report["claims"]} == {"demo.add-one", "demo.drifting-add"}
@@ -57,8 +76,7 @@ def test_report_under_xdist_has_every_result(pytester):
     by_outcome = {}
     for row in results:
         by_outcome.setdefault(row["outcome"], []).append(row)
-        for key in ("claim", "test", "device", "mode", "outcome", "duration", "message",
-                    "example"):
+        for key in ("claim", "test", "device", "mode", "outcome", "duration", "message", "example"):
             assert key in row, key
     assert len(by_outcome["passed"]) == 6 and len(by_outcome["failed"]) == 12
     failure = by_outcome["failed"][0]

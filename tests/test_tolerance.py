@@ -66,7 +66,8 @@ def test_per_claim_override_applies_only_to_that_claim(monkeypatch):
     tolerance.override("demo.loose", "float32", Tolerance(rtol=0.1, atol=0.0))
     with recording.recording(recording.TestRecord(claim_ids=("demo.loose",))):
         assert_close(np.float32([1.05]), np.array([1.0]))
-    with recording.recording(recording.TestRecord(claim_ids=("demo.strict",))), pytest.raises(
-        ToleranceError
+    with (
+        recording.recording(recording.TestRecord(claim_ids=("demo.strict",))),
+        pytest.raises(ToleranceError),
     ):
         assert_close(np.float32([1.05]), np.array([1.0]))
