@@ -82,6 +82,23 @@ def select(devices: Sequence[str], spec: Sequence[str]) -> list[str]:
     return [d for d in devices if d.lower() in wanted or d.split(":")[0].lower() in wanted]
 
 
+class KerasUnavailable(Exception):
+    """The Keras suites do not apply here; the message says why (one line)."""
+
+
+def require_keras_3() -> None:
+    try:
+        import keras
+    except ImportError as exc:
+        raise KerasUnavailable(f"not applicable: Keras is not importable ({exc})") from None
+    version = getattr(keras, "__version__", "0")
+    if int(version.split(".")[0]) < 3:
+        raise KerasUnavailable(
+            f"not applicable: the Keras suites need Keras 3, found Keras {version}"
+        )
+
+
 def build(spec: Sequence[str], modes: Sequence[str]) -> list[KerasTarget]:
+    require_keras_3()
     backend, devices = backend_devices()
     return [KerasTarget(backend, d, m) for d in select(devices, spec) for m in modes]

@@ -82,7 +82,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         _parametrize(metafunc, "target", targets, reason)
     elif "keras_target" in metafunc.fixturenames:
         targets = [t for t in state.keras_targets() if allowed is None or t.mode in allowed]
-        _parametrize(metafunc, "keras_target", targets, "no Keras device x mode applies")
+        reason = state.keras_unavailable or "no Keras device x mode applies"
+        _parametrize(metafunc, "keras_target", targets, reason)
 
 
 def _parametrize(metafunc: pytest.Metafunc, name: str, targets: list[Any], reason: str) -> None:

@@ -44,15 +44,20 @@ class RunState:
     # {"file", "entries", "unmatched": [...], "applied": n} when --tf2conf-expectations is given
     expectations_info: dict[str, Any] | None = None
     _keras_targets: list[Any] | None = None
+    keras_unavailable: str | None = None  # why the Keras suites do not apply, if they don't
 
     def keras_targets(self) -> list[Any]:
         """Targets of the Keras suites; built on first use, so TF-only runs skip Keras."""
         if self._keras_targets is None:
             from . import keras_targets
 
-            self._keras_targets = keras_targets.build(
-                self.settings.device_spec, self.settings.keras_modes
-            )
+            try:
+                self._keras_targets = keras_targets.build(
+                    self.settings.device_spec, self.settings.keras_modes
+                )
+            except keras_targets.KerasUnavailable as exc:
+                self.keras_unavailable = str(exc)
+                self._keras_targets = []
         return self._keras_targets
 
     def environment(self) -> dict[str, Any]:

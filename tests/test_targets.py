@@ -120,3 +120,22 @@ def test_device_matches_full_device_strings():
     assert device.holds("/job:localhost/replica:0/task:0/device:CPU:1")
     assert not device.holds("/job:localhost/replica:0/task:0/device:CPU:0")
     assert not device.holds("")
+
+
+def test_keras_suites_do_not_apply_without_keras_3(run_conformance, pytester, monkeypatch):
+    """With Keras 2 (TensorFlow 2.15's), Keras tests are skipped as not applicable."""
+    import keras
+
+    monkeypatch.setattr(keras, "__version__", "2.15.0")
+    pytester.makepyfile(
+        test_demo=f"""
+from pytest_tf2conf import claim
+
+@claim("demo.keras", "A Keras claim.", "{DOC}")
+def test_keras(keras_target):
+    pass
+"""
+    )
+    run = run_conformance("test_demo.py", "-rs")
+    assert {outcome for outcome in run.outcomes.values()} == {"skipped"}
+    run.result.stdout.fnmatch_lines(["*not applicable: the Keras suites need Keras 3, found*"])
