@@ -804,3 +804,11 @@ def params(cases: Sequence[OpCase | ReductionCase]) -> list[Any]:
     import pytest
 
     return [pytest.param(case, id=case.name, marks=case.claim_mark) for case in cases]
+
+
+def reduced_count(shape: tuple[int, ...], axis: int | tuple[int, ...] | None) -> int:
+    """How many input elements each output element of a reduction combines."""
+    if axis is None:
+        return int(np.prod(shape, dtype=np.int64))
+    chosen = (axis,) if isinstance(axis, int) else axis
+    return int(np.prod([shape[a] for a in chosen], dtype=np.int64))

@@ -122,3 +122,15 @@ def incompatible_shape_pairs(
     """Pairs of shapes that do NOT broadcast: some trailing-aligned sizes differ, neither 1."""
     pair = st.tuples(shapes(1, max_rank, 0, max_side), shapes(1, max_rank, 0, max_side))
     return pair.filter(lambda ab: not _broadcast_ok(*ab))
+
+
+def axes(rank: int) -> st.SearchStrategy[int | tuple[int, ...] | None]:
+    """``axis`` arguments for a reduction of a rank-``rank`` tensor: None, an int (possibly
+    negative) or a sorted tuple of distinct non-negative axes."""
+    if rank == 0:
+        return st.none()
+    single = st.integers(-rank, rank - 1)
+    several = st.lists(st.integers(0, rank - 1), min_size=1, max_size=rank, unique=True).map(
+        lambda a: tuple(sorted(a))
+    )
+    return st.one_of(st.none(), single, several)

@@ -34,23 +34,3 @@ def wrap(value: int, bits: int, signed: bool) -> int:
 
 def bits_of(dtype: str) -> int:
     return np.dtype(dtype).itemsize * 8
-
-
-def axes(rank: int) -> st.SearchStrategy[int | tuple[int, ...] | None]:
-    """``axis`` arguments for a reduction of a rank-``rank`` tensor: None, an int (possibly
-    negative) or a sorted tuple of distinct non-negative axes."""
-    if rank == 0:
-        return st.none()
-    single = st.integers(-rank, rank - 1)
-    several = st.lists(st.integers(0, rank - 1), min_size=1, max_size=rank, unique=True).map(
-        lambda a: tuple(sorted(a))
-    )
-    return st.one_of(st.none(), single, several)
-
-
-def reduced_count(shape: tuple[int, ...], axis: int | tuple[int, ...] | None) -> int:
-    """How many input elements each output element of a reduction combines."""
-    if axis is None:
-        return int(np.prod(shape, dtype=np.int64))
-    chosen = (axis,) if isinstance(axis, int) else axis
-    return int(np.prod([shape[a] for a in chosen], dtype=np.int64))

@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from pytest_tf2conf import assert_close, claim, only_modes, recording
 from pytest_tf2conf import oracles as O
 from pytest_tf2conf import strategies as S
-from pytest_tf2conf.suites.eager._support import axes, reduced_count
 from pytest_tf2conf.tolerance import accumulation_tolerance
 
 DOC = "https://www.tensorflow.org/guide/intro_to_graphs"
@@ -82,9 +81,9 @@ def _draw(data, case):
     if isinstance(case, O.ReductionCase):
         shape = data.draw(S.shapes(0, 3, 0, 3), label="shape")
         x = data.draw(S.arrays(dtype, shape, bound=case.bound(dtype)), label="x")
-        axis = data.draw(axes(len(shape)), label="axis")
+        axis = data.draw(S.axes(len(shape)), label="axis")
         keepdims = data.draw(st.booleans(), label="keepdims")
-        n = reduced_count(shape, axis)
+        n = O.reduced_count(shape, axis)
         # The mean over nothing has its own claim below, checked for every dtype each run.
         assume(not (case.name == "reduce_mean" and n == 0))
         tolerance = {}
