@@ -118,7 +118,7 @@ def test_stock_eager_suite_passes(run_conformance) -> None:
     passes or is one of the bundled known deviations (a strict xfail)."""
     run = run_conformance(
         suite("eager"),
-        *("--tf2conf-devices", "CPU:0", "--hypothesis-seed", "0"),
+        *("--tf2conf-devices", "CPU:0"),
         profile="quick",
     )
     run.assert_all_passed()
