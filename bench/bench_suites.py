@@ -7,8 +7,10 @@ Usage::
 
 Each SUITE_PATH (a suite folder or a test file, e.g. ``pytest_tf2conf/suites/eager``) is run
 once as ``pytest --tf2conf ... --tf2conf-report DIR``; the table is read back from the JSON
-report's results (``duration``, ``examples``, ``example_seconds``, ``traces``), grouped by
-suite file and execution mode. A test declaring several claims appears once per claim in
+report's results (``duration``, ``examples``, ``example_seconds``, ``traces``, ``compiles``,
+``compile_seconds``), grouped by suite file and execution mode. "steady ex/s" leaves out the
+time of calls that traced a graph or compiled it with XLA: what a graph-mode property costs
+per example once its signatures are built. A test declaring several claims appears once per claim in
 the report, so results are de-duplicated by node id first.
 """
 
@@ -53,7 +55,8 @@ def unique_results(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def summarize(results: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, float]]:
-    """(suite file, mode) -> totals of tests, seconds, examples, example seconds, traces."""
+    """(suite file, mode) -> totals of tests, seconds, examples, example seconds, traces,
+    XLA compilations and the seconds spent in calls that traced or compiled."""
     table: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for result in results:
         nodeid = result.get("nodeid", "")
@@ -64,6 +67,10 @@ def summarize(results: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, 
         row["examples"] += float(result.get("examples") or 0)
         row["example_seconds"] += float(result.get("example_seconds") or 0.0)
         row["traces"] += float(result.get("traces") or 0)
+        row["compiles"] += float(result.get("compiles") or 0)
+        row["compile_seconds"] += float(result.get("compile_seconds") or 0.0)
+        if result.get("examples"):  # a property: its compile time lies inside its examples
+            row["example_compile_seconds"] += float(result.get("compile_seconds") or 0.0)
         row["failed"] += result.get("outcome") in ("failed", "error", "crashed")
     return table
 
@@ -72,15 +79,19 @@ def render(path: str, wall: float, table: dict[tuple[str, str], dict[str, float]
     lines = [
         f"## {path}  (process wall time {wall:.1f}s, including TensorFlow start-up)",
         f"{'file':<28} {'mode':<9} {'tests':>5} {'time s':>8} {'examples':>8} "
-        f"{'ex/s':>8} {'traces/test':>11} {'failed':>6}",
+        f"{'ex/s':>8} {'steady ex/s':>11} {'traces/test':>11} {'compiles/test':>13} "
+        f"{'compile s':>9} {'failed':>6}",
     ]
     for (name, mode), row in sorted(table.items()):
         seconds = row["example_seconds"] or row["duration"]
         rate = row["examples"] / seconds if seconds else 0.0
+        steady_seconds = seconds - row["example_compile_seconds"]
+        steady = row["examples"] / steady_seconds if steady_seconds > 0 else 0.0
         lines.append(
             f"{name:<28} {mode:<9} {int(row['tests']):>5} {row['duration']:>8.2f} "
-            f"{int(row['examples']):>8} {rate:>8.1f} {row['traces'] / row['tests']:>11.2f} "
-            f"{int(row['failed']):>6}"
+            f"{int(row['examples']):>8} {rate:>8.1f} {steady:>11.1f} "
+            f"{row['traces'] / row['tests']:>11.2f} {row['compiles'] / row['tests']:>13.2f} "
+            f"{row['compile_seconds']:>9.2f} {int(row['failed']):>6}"
         )
     per_mode: dict[str, float] = defaultdict(float)
     for (_, mode), row in table.items():

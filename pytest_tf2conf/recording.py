@@ -16,12 +16,20 @@ from typing import Any
 class TestRecord:
     claim_ids: tuple[str, ...] = ()
     traces: int = 0
+    # XLA compilations: calls of a jit-compiled function with input shapes it had not seen.
+    compiles: int = 0
+    # Wall time of the calls that traced or compiled (the rest is steady-state execution).
+    compile_seconds: float = 0.0
     examples: int | None = None
     example_seconds: float | None = None
     notes: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"traces": self.traces}
+        if self.compiles:
+            out["compiles"] = self.compiles
+        if self.traces or self.compiles:
+            out["compile_seconds"] = round(self.compile_seconds, 6)
         if self.examples is not None:
             out["examples"] = self.examples
             out["example_seconds"] = round(self.example_seconds or 0.0, 6)

@@ -12,6 +12,7 @@ filters costs nothing.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -148,43 +149,60 @@ class Target:
         check is about static shapes. ``fn`` should be defined once (module level), since
         compiled functions are cached by identity.
         """
+        call = _Call()
+        started = time.perf_counter()
+        try:
+            return self._run_verified(fn, args, relax_shapes, call)
+        finally:
+            _record_compilation(self, call, started)
+
+    def _run_verified(
+        self, fn: Callable[..., Any], args: tuple[Any, ...], relax_shapes: bool, call: _Call
+    ) -> Any:
         import tensorflow as tf
 
-        compiled = None
-        before = 0
         try:
             with self.device.scope():
                 # Inputs are made on the target device: an op that returns its input
                 # unchanged (a cast to the same dtype) must still yield a result placed there.
-                tensors = tuple(tf.convert_to_tensor(a) for a in args)
-                compiled = _compiled_for(self, fn, tensors, relax_shapes)
-                before = _trace_count(compiled)
-                result = compiled(*tensors)
+                call.tensors = tuple(tf.convert_to_tensor(a) for a in args)
+                compiled = _compiled_for(self, fn, call.tensors, relax_shapes)
+                call.traces_before = _trace_count(compiled)
+                call.compiled = compiled
+                result = compiled(*call.tensors)
         except (tf.errors.OpError, ValueError, TypeError) as exc:
             if is_no_kernel_error(exc):
                 raise Unsupported(self, str(exc)) from None
             raise
-        finally:
-            if compiled is not None:
-                recording.current().traces += _trace_count(compiled) - before
         verify_result_placement(self, result)
         if self.mode.is_graph and id(compiled) not in _GRAPH_CHECKED:
             with self.device.scope():
-                concrete = compiled.get_concrete_function(*tensors)
+                concrete = compiled.get_concrete_function(*call.tensors)
             verify_graph_placement(self, concrete)
             if relax_shapes:  # one signature, one graph: checked once for all calls
                 _GRAPH_CHECKED.add(id(compiled))
         return result
 
 
+@dataclass
+class _Call:
+    """What one ``Target.run`` call compiled, for its test's record."""
+
+    compiled: Any = None
+    tensors: tuple[Any, ...] = ()
+    traces_before: int = 0
+
+
 _COMPILED: dict[tuple[Any, ...], Any] = {}
 _GRAPH_CHECKED: set[int] = set()
+_XLA_SIGNATURES: dict[int, set[tuple[Any, ...]]] = {}
 
 
 def reset_compiled_cache() -> None:
     """Forget compiled functions (a new run in the same process must trace afresh)."""
     _COMPILED.clear()
     _GRAPH_CHECKED.clear()
+    _XLA_SIGNATURES.clear()
 
 
 def _compiled_for(target: Target, fn: Callable[..., Any], tensors: tuple[Any, ...], relax: bool):
@@ -205,6 +223,30 @@ def _compiled_for(target: Target, fn: Callable[..., Any], tensors: tuple[Any, ..
         placed.__name__ = getattr(fn, "__name__", "fn")
         _COMPILED[key] = target.mode.compile(placed, signature)
     return _COMPILED[key]
+
+
+def _record_compilation(target: Target, call: _Call, started: float) -> None:
+    """Add a call's traces and XLA compilations, and their wall time, to the test's record.
+
+    XLA compiles once per concrete input signature (shapes and dtypes), even where the
+    traced graph has ``None`` dimensions, so a signature this compiled function has not
+    run before counts as one compilation. The wall time of a call that traced or compiled
+    (placement checks of the new graph included) goes to ``compile_seconds``.
+    """
+    if call.compiled is None:
+        return
+    record = recording.current()
+    traced = _trace_count(call.compiled) - call.traces_before
+    record.traces += traced
+    compiled_now = False
+    if target.mode.name == "xla":
+        signature = tuple((t.dtype, tuple(t.shape)) for t in call.tensors)
+        seen = _XLA_SIGNATURES.setdefault(id(call.compiled), set())
+        compiled_now = signature not in seen
+        seen.add(signature)
+        record.compiles += compiled_now
+    if traced or compiled_now:
+        record.compile_seconds += time.perf_counter() - started
 
 
 def _trace_count(compiled: Any) -> int:

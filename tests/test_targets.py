@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 
+import numpy as np
 import pytest
 import tensorflow as tf
 
-from pytest_tf2conf.targets import Device, select_devices
+from pytest_tf2conf import recording
+from pytest_tf2conf.targets import Device, Mode, Target, select_devices
 
 DOC = "https://www.tensorflow.org/api_docs/python/tf/device"
 
@@ -57,6 +59,31 @@ def test_stock_placement_passes_and_traces_once_per_rank(run_conformance, pytest
     for target, count in traces.items():
         # one trace per rank (1 and 2) in graph modes, whatever shapes hypothesis draws
         assert count == (0 if target.endswith("eager") else 2), traces
+
+
+@pytest.mark.parametrize(
+    ("mode", "traces", "compiles"), [("eager", 0, 0), ("function", 1, 0), ("xla", 1, 2)]
+)
+def test_record_counts_traces_and_xla_compiles_per_shape(mode, traces, compiles):
+    """Relaxed signatures trace once per rank; XLA still compiles once per concrete shape."""
+    target = Target(Device("CPU:0"), Mode(mode))
+    record = recording.TestRecord()
+    with recording.recording(record):
+        for shape in ((2,), (3,)):
+            target.run(_halve, np.ones(shape, np.float32))
+        building_seconds = record.compile_seconds
+        target.run(_halve, np.ones((2,), np.float32))  # a signature seen before
+    assert (record.traces, record.compiles) == (traces, compiles)
+    assert record.compile_seconds == building_seconds  # steady calls are not compile time
+    fields = record.as_dict()
+    if mode == "eager":
+        assert "compile_seconds" not in fields
+    else:
+        assert fields["compile_seconds"] > 0
+
+
+def _halve(x):
+    return x / 2
 
 
 @contextlib.contextmanager

@@ -13,6 +13,11 @@ diff/merge tools read it back. Shape (schema_version 1)::
       "summary": {"targets": [...], "areas": {area: {target: counts}}, "totals": {...}}
     }
 
+Measurements a result may carry: ``traces`` (tf.function traces of ``Target.run``),
+``compiles`` (XLA compilations: new concrete input signatures), ``compile_seconds`` (wall
+time of the calls that traced or compiled), ``examples`` and ``example_seconds``
+(hypothesis examples run and their total time).
+
 One result per (claim, test): a test that declares two claims gives two results.
 """
 
