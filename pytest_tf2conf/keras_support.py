@@ -16,6 +16,15 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
+# Keras's TensorFlow backend reads variables with np.array(variable), which NumPy 2 flags
+# with a DeprecationWarning per read (upstream noise, not what the Keras claims check).
+KERAS_NUMPY2_NOISE = "ignore:__array__ implementation:DeprecationWarning"
+
+# A model compiled but never trained saves an optimizer holding only its iteration count
+# and learning rate; loading it compiles a fully built optimizer, and Keras warns that it
+# skips the saved variables. Expected wherever such a model is saved and reloaded.
+UNBUILT_OPTIMIZER_WARNING = "ignore:Skipping variable loading for optimizer:UserWarning"
+
 # The three ways of writing a model that the Keras guides describe.
 MODEL_KINDS = ("sequential", "functional", "subclassed")
 

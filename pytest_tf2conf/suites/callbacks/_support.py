@@ -26,10 +26,6 @@ MAX_BATCH = 4
 
 Event = tuple[Any, ...]
 
-# Keras's TensorFlow backend reads variables with np.array(variable), which NumPy 2 flags
-# with a DeprecationWarning per read (upstream noise, not what these claims check).
-KERAS_NUMPY2_NOISE = "ignore:__array__ implementation:DeprecationWarning"
-
 # ---------------------------------------------------------------------------------------
 # Tiny models
 

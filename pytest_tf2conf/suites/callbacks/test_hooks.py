@@ -10,11 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import claim
+from pytest_tf2conf.keras_support import KERAS_NUMPY2_NOISE
 from pytest_tf2conf.profiles import scaled_examples
 
 from . import _support as sup
 
-pytestmark = pytest.mark.filterwarnings(sup.KERAS_NUMPY2_NOISE)
+pytestmark = pytest.mark.filterwarnings(KERAS_NUMPY2_NOISE)
 
 CALLBACK_DOC = "https://keras.io/api/callbacks/base_callback/"
 GUIDE = "https://keras.io/guides/writing_your_own_callbacks/"

@@ -10,11 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf.keras_support import KERAS_NUMPY2_NOISE
 from pytest_tf2conf.profiles import scaled_examples
 
 from . import _support as sup
 
-pytestmark = pytest.mark.filterwarnings(sup.KERAS_NUMPY2_NOISE)
+pytestmark = pytest.mark.filterwarnings(KERAS_NUMPY2_NOISE)
 
 PLATEAU_DOC = "https://keras.io/api/callbacks/reduce_lr_on_plateau/"
 SCHEDULER_DOC = "https://keras.io/api/callbacks/learning_rate_scheduler/"

@@ -11,11 +11,13 @@ import math
 
 import keras
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import assert_close, claim
 from pytest_tf2conf.keras_support import (
+    KERAS_NUMPY2_NOISE,
     architectures,
     functional_mlp,
     numpy_mlp,
@@ -26,6 +28,8 @@ from pytest_tf2conf.keras_support import (
     tiny_dataset,
 )
 from pytest_tf2conf.profiles import scaled_examples
+
+pytestmark = pytest.mark.filterwarnings(KERAS_NUMPY2_NOISE)
 
 SEQUENTIAL_GUIDE = "https://keras.io/guides/sequential_model/"
 FUNCTIONAL_GUIDE = "https://keras.io/guides/functional_api/"

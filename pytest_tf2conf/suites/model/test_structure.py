@@ -14,11 +14,13 @@ import os
 import re
 
 import keras
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import assert_close, claim
 from pytest_tf2conf.keras_support import (
+    KERAS_NUMPY2_NOISE,
     architectures,
     functional_mlp,
     predict,
@@ -27,6 +29,8 @@ from pytest_tf2conf.keras_support import (
     tiny_dataset,
 )
 from pytest_tf2conf.profiles import scaled_examples
+
+pytestmark = pytest.mark.filterwarnings(KERAS_NUMPY2_NOISE)
 
 MODEL_DOC = "https://keras.io/api/models/model/"
 LAYER_DOC = "https://keras.io/api/layers/base_layer/"

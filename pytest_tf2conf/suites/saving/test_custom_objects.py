@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import keras
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import assert_close, claim
-from pytest_tf2conf.keras_support import predict, randomize_weights, tiny_dataset
+from pytest_tf2conf.keras_support import (
+    KERAS_NUMPY2_NOISE,
+    UNBUILT_OPTIMIZER_WARNING,
+    predict,
+    randomize_weights,
+    tiny_dataset,
+)
 from pytest_tf2conf.profiles import scaled_examples
 
 from ._support import assert_arrays_equal, new_dir
+
+pytestmark = pytest.mark.filterwarnings(KERAS_NUMPY2_NOISE)
 
 SAVING_GUIDE = "https://keras.io/guides/serialization_and_saving/"
 SAVING_DOC = "https://keras.io/api/models/model_saving_apis/model_saving_and_loading/"
@@ -108,6 +117,7 @@ def test_registered_layer(keras_target, tmp_path_factory, features, units, scale
     assert_close(got, x.astype(np.float64) @ weights[0].astype(np.float64) * scale)
 
 
+@pytest.mark.filterwarnings(UNBUILT_OPTIMIZER_WARNING)
 @UNREGISTERED
 @CUSTOM_OBJECTS
 @given(**LAYER_ARGS)

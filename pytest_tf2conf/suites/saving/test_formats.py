@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from pytest_tf2conf import assert_close, claim
 from pytest_tf2conf.keras_support import (
+    KERAS_NUMPY2_NOISE,
     architectures,
     functional_mlp,
     predict,
@@ -22,6 +23,8 @@ from pytest_tf2conf.keras_support import (
 from pytest_tf2conf.profiles import scaled_examples
 
 from ._support import assert_arrays_equal, new_dir
+
+pytestmark = pytest.mark.filterwarnings(KERAS_NUMPY2_NOISE)
 
 SAVING_DOC = "https://keras.io/api/models/model_saving_apis/model_saving_and_loading/"
 MIGRATION_GUIDE = "https://keras.io/guides/migrating_to_keras_3/"

@@ -11,12 +11,15 @@ import zipfile
 
 import keras
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import assert_close, claim, recording
 from pytest_tf2conf.keras_support import (
+    KERAS_NUMPY2_NOISE,
     MODEL_KINDS,
+    UNBUILT_OPTIMIZER_WARNING,
     TinyMLP,
     architectures,
     build_mlp,
@@ -37,6 +40,8 @@ from ._support import (
     new_dir,
     variable_values,
 )
+
+pytestmark = pytest.mark.filterwarnings(KERAS_NUMPY2_NOISE)
 
 SAVING_DOC = "https://keras.io/api/models/model_saving_apis/model_saving_and_loading/"
 SAVING_GUIDE = "https://keras.io/guides/serialization_and_saving/"
@@ -90,6 +95,7 @@ SUBCLASSED = claim(
 )
 
 
+@pytest.mark.filterwarnings(UNBUILT_OPTIMIZER_WARNING)
 @PREDICTIONS
 @given(
     architecture=architectures(),
@@ -238,6 +244,7 @@ def test_resumed_training_matches_uninterrupted(
         assert_close(g, w, what=f"resumed weights[{i}]")
 
 
+@pytest.mark.filterwarnings(UNBUILT_OPTIMIZER_WARNING)
 @COMPILE_FALSE
 @given(optimizer=st.sampled_from(sorted(OPTIMIZERS)), seed=st.integers(0, 2**16))
 @scaled_examples(0.2)

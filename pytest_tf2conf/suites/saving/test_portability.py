@@ -17,10 +17,12 @@ import numpy as np
 import pytest
 
 from pytest_tf2conf import assert_close, claim, recording
-from pytest_tf2conf.keras_support import predict
+from pytest_tf2conf.keras_support import KERAS_NUMPY2_NOISE, predict
 
 from ._portability import ENV_VAR
 from ._support import assert_arrays_equal
+
+pytestmark = pytest.mark.filterwarnings(KERAS_NUMPY2_NOISE)
 
 PORTABLE = claim(
     "saving.keras-archive-portable-across-backends",

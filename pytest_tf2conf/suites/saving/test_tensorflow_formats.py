@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from pytest_tf2conf import assert_close, claim
 from pytest_tf2conf.keras_support import (
+    KERAS_NUMPY2_NOISE,
     architectures,
     build_mlp,
     functional_mlp,
@@ -34,6 +35,8 @@ from ._support import (
     new_dir,
     variable_values,
 )
+
+pytestmark = pytest.mark.filterwarnings(KERAS_NUMPY2_NOISE)
 
 EXPORT_DOC = "https://keras.io/api/models/model_saving_apis/export/"
 CHECKPOINT_GUIDE = "https://www.tensorflow.org/guide/checkpoint"

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import keras
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import assert_close, claim
 from pytest_tf2conf.keras_support import (
+    KERAS_NUMPY2_NOISE,
     MODEL_KINDS,
     architectures,
     build_mlp,
@@ -24,6 +26,8 @@ from pytest_tf2conf.keras_support import (
 from pytest_tf2conf.profiles import scaled_examples
 
 from ._support import assert_arrays_equal, new_dir
+
+pytestmark = pytest.mark.filterwarnings(KERAS_NUMPY2_NOISE)
 
 WEIGHTS_DOC = "https://keras.io/api/models/model_saving_apis/weights_saving_and_loading/"
 
@@ -116,6 +120,9 @@ def test_save_weights_suffix(keras_target, tmp_path_factory, name) -> None:
 
 
 @MISMATCH
+# What skip_mismatch=True is documented to do: warn about each layer it leaves alone.
+@pytest.mark.filterwarnings("ignore:A total of .* objects could not be loaded:UserWarning")
+@pytest.mark.filterwarnings("ignore:Skipping nested container:UserWarning")
 @given(
     features=st.integers(1, 4),
     hidden=st.integers(1, 4),
