@@ -128,6 +128,15 @@ def compare(baseline: dict[str, Any], candidate: dict[str, Any]) -> dict[str, An
     }
 
 
+# The diff's lists of claims and targets present in one report only, with their titles.
+_MEMBERSHIP_CHANGES = (
+    ("claims_added", "Claims added"),
+    ("claims_removed", "Claims removed"),
+    ("targets_added", "Targets added"),
+    ("targets_removed", "Targets removed"),
+)
+
+
 def _one_line(value: Any, limit: int = 300) -> str:
     text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -161,12 +170,7 @@ def render_text(diff: dict[str, Any]) -> str:
                 if "old" in row:
                     lines.append("    was: " + _one_line(row["old"]))
                     lines.append("    now: " + _one_line(row["new"]))
-    for key, title in (
-        ("claims_added", "Claims added"),
-        ("claims_removed", "Claims removed"),
-        ("targets_added", "Targets added"),
-        ("targets_removed", "Targets removed"),
-    ):
+    for key, title in _MEMBERSHIP_CHANGES:
         if diff[key]:
             lines += ["", f"{title}: " + ", ".join(_one_line(v, 120) for v in diff[key])]
     if diff["environment"]:
@@ -221,12 +225,7 @@ def render_markdown(diff: dict[str, Any]) -> str:
             lines.append(f"- **{_md(row['claim'])}** on `{_md(row['target'])}`")
             lines.append(f"  - was: {_md(row['old'])}")
             lines.append(f"  - now: {_md(row['new'])}")
-    for key, title in (
-        ("claims_added", "Claims added"),
-        ("claims_removed", "Claims removed"),
-        ("targets_added", "Targets added"),
-        ("targets_removed", "Targets removed"),
-    ):
+    for key, title in _MEMBERSHIP_CHANGES:
         if diff[key]:
             lines += ["", f"**{title}**: " + ", ".join(f"`{_md(v, 120)}`" for v in diff[key])]
     return "\n".join(lines) + "\n"

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from pytest_tf2conf import assert_close
+from pytest_tf2conf.keras_support import build_mlp, predict, randomize_weights, tiny_dataset
 
 # Optimizers whose state matters for resuming: momentum buffers, Adam's moments.
 OPTIMIZERS: dict[str, Callable[[], keras.optimizers.Optimizer]] = {
@@ -31,6 +32,19 @@ _counter = itertools.count()
 def new_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh folder per Hypothesis example (``tmp_path`` is one folder per test)."""
     return tmp_path_factory.mktemp(f"saving{next(_counter)}")
+
+
+def random_model(
+    keras_target, kind: str, architecture: tuple, seed: int, n: int
+) -> tuple[keras.Model, np.ndarray, np.ndarray]:
+    """A ``build_mlp`` model with seeded random weights, ``n`` inputs and its predictions."""
+    input_shape, hidden, classes = architecture
+    x, _ = tiny_dataset(seed, n=n, features=input_shape, classes=classes)
+    with keras_target.scope():
+        model = build_mlp(kind, input_shape, hidden, classes)
+        randomize_weights(model, seed)
+        expected = predict(model, x, keras_target)
+    return model, x, expected
 
 
 def compile_for_training(model: keras.Model, optimizer: str, keras_target) -> None:

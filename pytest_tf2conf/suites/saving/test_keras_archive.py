@@ -38,6 +38,7 @@ from ._support import (
     compile_for_training,
     fit,
     new_dir,
+    random_model,
     variable_values,
 )
 
@@ -106,13 +107,9 @@ SUBCLASSED = claim(
 def test_archive_preserves_predictions(
     keras_target, tmp_path_factory, architecture, kind, seed
 ) -> None:
-    input_shape, hidden, classes = architecture
+    model, x, expected = random_model(keras_target, kind, architecture, seed, n=5)
     path = new_dir(tmp_path_factory) / "model.keras"
-    x, _ = tiny_dataset(seed, n=5, features=input_shape, classes=classes)
     with keras_target.scope():
-        model = build_mlp(kind, input_shape, hidden, classes)
-        randomize_weights(model, seed)
-        expected = predict(model, x, keras_target)
         model.save(path)
         loaded = keras.saving.load_model(path)
         got = predict(loaded, x, keras_target)

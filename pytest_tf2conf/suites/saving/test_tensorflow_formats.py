@@ -19,7 +19,6 @@ from pytest_tf2conf import assert_close, claim
 from pytest_tf2conf.keras_support import (
     KERAS_NUMPY2_NOISE,
     architectures,
-    build_mlp,
     functional_mlp,
     predict,
     randomize_weights,
@@ -33,6 +32,7 @@ from ._support import (
     compile_for_training,
     fit,
     new_dir,
+    random_model,
     variable_values,
 )
 
@@ -92,13 +92,9 @@ def _require_tensorflow(keras_target, backends: tuple[str, ...]):
 @scaled_examples(0.2)
 def test_export_savedmodel(keras_target, tmp_path_factory, architecture, kind, seed) -> None:
     tf = _require_tensorflow(keras_target, ("tensorflow", "jax"))
-    input_shape, hidden, classes = architecture
+    model, x, expected = random_model(keras_target, kind, architecture, seed, n=4)
     path = new_dir(tmp_path_factory) / "exported"
-    x, _ = tiny_dataset(seed, n=4, features=input_shape, classes=classes)
     with keras_target.scope():
-        model = build_mlp(kind, input_shape, hidden, classes)
-        randomize_weights(model, seed)
-        expected = predict(model, x, keras_target)
         model.export(path, verbose=False)
     # Keep the reloaded object alive: its variables die with it.
     reloaded = tf.saved_model.load(str(path))
