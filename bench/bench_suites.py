@@ -75,21 +75,31 @@ def summarize(results: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, 
     return table
 
 
+def rates(row: dict[str, float]) -> tuple[float, float]:
+    """(examples/s, steady-state examples/s: without the calls that traced or compiled)."""
+    seconds = row["example_seconds"] or row["duration"]
+    rate = row["examples"] / seconds if seconds else 0.0
+    steady_seconds = seconds - row["example_compile_seconds"]
+    steady = row["examples"] / steady_seconds if steady_seconds > 0 else 0.0
+    return rate, steady
+
+
 def render(path: str, wall: float, table: dict[tuple[str, str], dict[str, float]]) -> str:
+    """One line per (file, mode); "x eager" is ex/s and steady ex/s over the file's eager ex/s."""
     lines = [
         f"## {path}  (process wall time {wall:.1f}s, including TensorFlow start-up)",
         f"{'file':<28} {'mode':<9} {'tests':>5} {'time s':>8} {'examples':>8} "
-        f"{'ex/s':>8} {'steady ex/s':>11} {'traces/test':>11} {'compiles/test':>13} "
-        f"{'compile s':>9} {'failed':>6}",
+        f"{'ex/s':>8} {'steady ex/s':>11} {'x eager':>11} {'traces/test':>11} "
+        f"{'compiles/test':>13} {'compile s':>9} {'failed':>6}",
     ]
     for (name, mode), row in sorted(table.items()):
-        seconds = row["example_seconds"] or row["duration"]
-        rate = row["examples"] / seconds if seconds else 0.0
-        steady_seconds = seconds - row["example_compile_seconds"]
-        steady = row["examples"] / steady_seconds if steady_seconds > 0 else 0.0
+        rate, steady = rates(row)
+        eager_row = table.get((name, "eager"))
+        eager = rates(eager_row)[0] if eager_row else 0.0
+        versus = f"{rate / eager:.2f}/{steady / eager:.2f}" if eager and mode != "eager" else "-"
         lines.append(
             f"{name:<28} {mode:<9} {int(row['tests']):>5} {row['duration']:>8.2f} "
-            f"{int(row['examples']):>8} {rate:>8.1f} {steady:>11.1f} "
+            f"{int(row['examples']):>8} {rate:>8.1f} {steady:>11.1f} {versus:>11} "
             f"{row['traces'] / row['tests']:>11.2f} {row['compiles'] / row['tests']:>13.2f} "
             f"{row['compile_seconds']:>9.2f} {int(row['failed']):>6}"
         )
