@@ -96,7 +96,8 @@ def render(path: str, wall: float, table: dict[tuple[str, str], dict[str, float]
         rate, steady = rates(row)
         eager_row = table.get((name, "eager"))
         eager = rates(eager_row)[0] if eager_row else 0.0
-        versus = f"{rate / eager:.2f}/{steady / eager:.2f}" if eager and mode != "eager" else "-"
+        graph_mode = mode not in ("eager", "-")  # "-": tests that run on no target
+        versus = f"{rate / eager:.2f}/{steady / eager:.2f}" if eager and graph_mode else "-"
         lines.append(
             f"{name:<28} {mode:<9} {int(row['tests']):>5} {row['duration']:>8.2f} "
             f"{int(row['examples']):>8} {rate:>8.1f} {steady:>11.1f} {versus:>11} "

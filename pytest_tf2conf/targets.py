@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -154,7 +155,8 @@ class Target:
         try:
             return self._run_verified(fn, args, relax_shapes, call)
         finally:
-            _record_compilation(self, call, started)
+            if call.compiled is not None:
+                record_compilation(self, call.compiled, call.tensors, call.traces_before, started)
 
     def _run_verified(
         self, fn: Callable[..., Any], args: tuple[Any, ...], relax_shapes: bool, call: _Call
@@ -175,12 +177,12 @@ class Target:
                 raise Unsupported(self, str(exc)) from None
             raise
         verify_result_placement(self, result)
-        if self.mode.is_graph and id(compiled) not in _GRAPH_CHECKED:
+        if self.mode.is_graph and compiled not in _GRAPH_CHECKED:
             with self.device.scope():
                 concrete = compiled.get_concrete_function(*call.tensors)
             verify_graph_placement(self, concrete)
             if relax_shapes:  # one signature, one graph: checked once for all calls
-                _GRAPH_CHECKED.add(id(compiled))
+                _GRAPH_CHECKED.add(compiled)
         return result
 
 
@@ -194,8 +196,10 @@ class _Call:
 
 
 _COMPILED: dict[tuple[Any, ...], Any] = {}
-_GRAPH_CHECKED: set[int] = set()
-_XLA_SIGNATURES: dict[int, set[tuple[Any, ...]]] = {}
+# Weak, not by id(): a function or graph that was freed may leave its id to a new one,
+# which must still be checked (helpers that trace afresh on every call free theirs at once).
+_GRAPH_CHECKED: weakref.WeakSet[Any] = weakref.WeakSet()
+_XLA_SIGNATURES: weakref.WeakKeyDictionary[Any, set[tuple[Any, ...]]] = weakref.WeakKeyDictionary()
 
 
 def reset_compiled_cache() -> None:
@@ -225,23 +229,30 @@ def _compiled_for(target: Target, fn: Callable[..., Any], tensors: tuple[Any, ..
     return _COMPILED[key]
 
 
-def _record_compilation(target: Target, call: _Call, started: float) -> None:
+def record_compilation(
+    target: Target,
+    compiled: Any,
+    tensors: tuple[Any, ...],
+    traces_before: int,
+    started: float,
+) -> None:
     """Add a call's traces and XLA compilations, and their wall time, to the test's record.
+
+    ``compiled`` is the ``tf.function`` called with ``tensors``, ``traces_before`` its trace
+    count before the call and ``started`` the call's ``time.perf_counter()``.
 
     XLA compiles once per concrete input signature (shapes and dtypes), even where the
     traced graph has ``None`` dimensions, so a signature this compiled function has not
     run before counts as one compilation. The wall time of a call that traced or compiled
     (placement checks of the new graph included) goes to ``compile_seconds``.
     """
-    if call.compiled is None:
-        return
     record = recording.current()
-    traced = _trace_count(call.compiled) - call.traces_before
+    traced = _trace_count(compiled) - traces_before
     record.traces += traced
     compiled_now = False
     if target.mode.name == "xla":
-        signature = tuple((t.dtype, tuple(t.shape)) for t in call.tensors)
-        seen = _XLA_SIGNATURES.setdefault(id(call.compiled), set())
+        signature = tuple((t.dtype, tuple(t.shape)) for t in tensors)
+        seen = _XLA_SIGNATURES.setdefault(compiled, set())
         compiled_now = signature not in seen
         seen.add(signature)
         record.compiles += compiled_now
@@ -272,7 +283,7 @@ _WRAPPER_OPS = {"Placeholder", "Identity", "NoOp"}
 
 def verify_graph_placement(target: Target, concrete: Any) -> None:
     """Every placed op of a traced graph names the target device, and some op does."""
-    if id(concrete) in _GRAPH_CHECKED:
+    if concrete in _GRAPH_CHECKED:
         return
     ops = concrete.graph.get_operations()
     body = [op for op in ops if op.type not in _WRAPPER_OPS]
@@ -288,7 +299,7 @@ def verify_graph_placement(target: Target, concrete: Any) -> None:
             f"no traced op is placed on {target.device.name}: the device scope did not "
             "reach the graph"
         )
-    _GRAPH_CHECKED.add(id(concrete))
+    _GRAPH_CHECKED.add(concrete)
 
 
 def only_modes(*names: str):

@@ -9,18 +9,19 @@ in the target's graph mode, where the Python values are baked into the graph as 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
 
-from pytest_tf2conf import recording
 from pytest_tf2conf.strategies import COMPLEX_DTYPES, REAL_DTYPES, numpy_dtype
 from pytest_tf2conf.targets import (
     Target,
     Unsupported,
     is_no_kernel_error,
+    record_compilation,
     verify_graph_placement,
     verify_result_placement,
 )
@@ -55,6 +56,7 @@ def run_built(target: Target, build: Callable[[], Any]) -> Any:
             return build()
 
     compiled = target.function(placed)
+    started = time.perf_counter()
     try:
         with target.scope():
             result = compiled()
@@ -62,7 +64,8 @@ def run_built(target: Target, build: Callable[[], Any]) -> Any:
         if is_no_kernel_error(exc):
             raise Unsupported(target, str(exc)) from None
         raise
-    recording.current().traces += int(compiled.experimental_get_tracing_count())
+    finally:
+        record_compilation(target, compiled, (), 0, started)
     verify_result_placement(target, result)
     with target.scope():
         verify_graph_placement(target, compiled.get_concrete_function())

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import claim, only_modes, recording
+from pytest_tf2conf import claim, only_modes
 from pytest_tf2conf.strategies import arrays, shapes
-from pytest_tf2conf.targets import Target
+from pytest_tf2conf.targets import Target, record_compilation
 
 from ._support import (
     ALL_DTYPES,
@@ -176,10 +178,11 @@ bad_image_shapes = st.one_of(
 @given(st.integers(0, 6), st.integers(0, 6), bad_image_shapes)
 def test_input_signature_with_unknown_height_and_width(target, height, width, bad_shape):
     fn = image_function(target)
-    before = fn.experimental_get_tracing_count()
+    image = np.zeros((height, width, 3), np.float32)
+    before, started = fn.experimental_get_tracing_count(), time.perf_counter()
     with target.scope():
-        static, dynamic = fn(np.zeros((height, width, 3), np.float32))
-    recording.current().traces += fn.experimental_get_tracing_count() - before
+        static, dynamic = fn(image)
+    record_compilation(target, fn, (image,), before, started)
     same_array(static, np.array([-1, -1, 3], np.int32), "static shape under the signature")
     same_array(dynamic, np.array([height, width, 3], np.int32), "tf.shape")
     try:
