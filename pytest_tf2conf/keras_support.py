@@ -29,6 +29,12 @@ UNBUILT_OPTIMIZER_WARNING = "ignore:Skipping variable loading for optimizer:User
 MODEL_KINDS = ("sequential", "functional", "subclassed")
 
 
+def keras_version() -> tuple[int, int]:
+    """The installed Keras as (major, minor), for claims about parameters added later."""
+    major, minor = [*keras.__version__.split("."), "0"][:2]
+    return int(major), int("".join(c for c in minor if c.isdigit()) or 0)
+
+
 def tiny_dataset(
     seed: int, n: int = 16, features: int | Sequence[int] = 4, classes: int = 3
 ) -> tuple[np.ndarray, np.ndarray]:

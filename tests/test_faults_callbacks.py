@@ -31,6 +31,7 @@ START_FROM = ("callbacks/test_early_stopping.py::test_start_from_epoch",)
 RESTORE_NO_STOP = ("callbacks/test_early_stopping.py::test_restore_best_weights_without_stop",)
 MIN_LR = ("callbacks/test_learning_rate.py::test_never_below_min_lr",)
 NAN = ("callbacks/test_checkpoint_and_nan.py::test_terminate_on_nan_scripted",)
+NAN_RAISE = ("callbacks/test_checkpoint_and_nan.py::test_terminate_on_nan_raise_error",)
 ALL = (
     EARLY_STOPPING,
     HOOK_ORDER,
@@ -44,6 +45,7 @@ ALL = (
     RESTORE_NO_STOP,
     MIN_LR,
     NAN,
+    NAN_RAISE,
 )
 
 
@@ -201,6 +203,20 @@ def test_terminate_on_nan_ignoring_inf_is_caught(run_conformance, monkeypatch) -
     monkeypatch.setattr(keras.callbacks.TerminateOnNaN, "on_batch_end", nan_only)
     run = _run(run_conformance, NAN)
     assert "callbacks.terminate-on-nan-stops" in run.failed_claims
+
+
+def test_terminate_on_nan_ignoring_raise_error_is_caught(run_conformance, monkeypatch) -> None:
+    _after_init(monkeypatch, keras.callbacks.TerminateOnNaN, raise_error=False)
+    run = _run(run_conformance, NAN_RAISE)
+    assert "callbacks.terminate-on-nan-raise-error" in run.failed_claims
+
+
+def test_raise_error_claim_is_not_applicable_before_keras_3_13(run_conformance, monkeypatch):
+    monkeypatch.setattr(keras, "__version__", "3.12.4")
+    run = _run(run_conformance, NAN_RAISE)
+    (result,) = [r for r in run.report["results"] if r["claim"].endswith("raise-error")]
+    assert result["outcome"] == "skipped"
+    assert result["message"].startswith("not applicable: Keras 3.12.4"), result["message"]
 
 
 def test_stock_keras_passes_the_fault_selections(run_conformance) -> None:

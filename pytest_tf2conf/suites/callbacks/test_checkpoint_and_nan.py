@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import claim
-from pytest_tf2conf.keras_support import KERAS_NUMPY2_NOISE
+from pytest_tf2conf.keras_support import KERAS_NUMPY2_NOISE, keras_version
 from pytest_tf2conf.profiles import scaled_examples
 
 from . import _support as sup
@@ -188,29 +188,43 @@ def test_terminate_on_nan_in_fit(keras_target, n, batch_size, epochs, data, bad)
     assert rec.events[-1] == ("train_end",)
 
 
-@NAN_STOPS
-@NAN_RAISES
-@given(
-    losses=st.lists(
-        st.floats(-1e3, 1e3) | st.sampled_from([math.nan, math.inf, -math.inf]),
-        min_size=1,
-        max_size=6,
-    ),
-    raise_error=st.booleans(),
+# TerminateOnNaN(raise_error=...) is new in Keras 3.13 (keras-team/keras#21841).
+RAISE_ERROR_SINCE = (3, 13)
+NAN_LOSSES = st.lists(
+    st.floats(-1e3, 1e3) | st.sampled_from([math.nan, math.inf, -math.inf]),
+    min_size=1,
+    max_size=6,
 )
-def test_terminate_on_nan_scripted(keras_target, losses, raise_error):
-    cb = sup.keras.callbacks.TerminateOnNaN(raise_error=raise_error)
+
+
+def _feed_losses(keras_target, callback, losses: list[float], raise_error: bool) -> None:
+    """Feed losses to ``on_train_batch_end``; check the stop (or raise) at the first bad one."""
     first_bad = next((i for i, v in enumerate(losses) if not math.isfinite(v)), None)
     with keras_target.scope():
         model = sup.compiled_model(keras_target)
-        cb.set_model(model)
+        callback.set_model(model)
         model.stop_training = False
         for batch, loss in enumerate(losses):
             if batch == first_bad and raise_error:
                 with pytest.raises(RuntimeError):
-                    cb.on_train_batch_end(batch, {"loss": loss})
+                    callback.on_train_batch_end(batch, {"loss": loss})
                 return
-            cb.on_train_batch_end(batch, {"loss": loss})
+            callback.on_train_batch_end(batch, {"loss": loss})
             assert model.stop_training == (first_bad is not None and batch >= first_bad)
             if model.stop_training:
                 return
+
+
+@NAN_STOPS
+@given(losses=NAN_LOSSES)
+def test_terminate_on_nan_scripted(keras_target, losses):
+    _feed_losses(keras_target, sup.keras.callbacks.TerminateOnNaN(), losses, raise_error=False)
+
+
+@NAN_RAISES
+@given(losses=NAN_LOSSES, raise_error=st.booleans())
+def test_terminate_on_nan_raise_error(keras_target, losses, raise_error):
+    if keras_version() < RAISE_ERROR_SINCE:
+        pytest.skip(f"not applicable: Keras {sup.keras.__version__} has no raise_error parameter")
+    callback = sup.keras.callbacks.TerminateOnNaN(raise_error=raise_error)
+    _feed_losses(keras_target, callback, losses, raise_error)
