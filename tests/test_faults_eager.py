@@ -18,7 +18,7 @@ EAGER_ONLY = ("--tf2conf-devices", "CPU:0", "--tf2conf-modes", "eager")
 # Stock TF 2.21 deviations (see the suite): tf.math.maximum/minimum return NaN for a NaN
 # first operand, where the documented x > y ? x : y gives y; XLA returns x for a NaN second
 # operand, where the formula gives NaN; the mean of an empty complex tensor is 0j (eager and
-# function), not NaN.
+# function), not NaN; tf.range raises where np.arange, its documented equivalent, is empty.
 
 
 def _run_fault(run_conformance, path: str, selection: str):
@@ -110,7 +110,20 @@ def test_subnormals_kept_is_caught(run_conformance, monkeypatch) -> None:
     assert "eager.cpu-flushes-subnormals-to-zero" in run.failed_claims
 
 
-_DEVIATION_TESTS = "nan_first_operand or nan_second_operand or mean_over_empty"
+def test_range_including_its_limit_is_caught(run_conformance, monkeypatch) -> None:
+    real = tf.range
+
+    def inclusive(start, limit=None, delta=1, dtype=None, name="range"):  # off by one
+        return real(start, limit + delta, delta, dtype=dtype)
+
+    monkeypatch.setattr(tf, "range", inclusive)
+    run = _run_fault(run_conformance, "eager/test_range.py", "matches_np_arange")
+    assert "eager.range-matches-np-arange" in run.failed_claims
+
+
+_DEVIATION_TESTS = (
+    "nan_first_operand or nan_second_operand or mean_over_empty or limit_behind_start"
+)
 
 
 def test_stock_eager_suite_passes(run_conformance) -> None:
@@ -134,6 +147,8 @@ _STOCK_DEVIATIONS = {
     ("eager.maximum-minimum-nan-second-operand", "CPU:0-xla"): "failed",
     ("eager.reduce-mean-over-empty-is-nan", "CPU:0-eager"): "failed",
     ("eager.reduce-mean-over-empty-is-nan", "CPU:0-xla"): "passed",
+    ("eager.range-empty-when-limit-is-behind-start", "CPU:0-eager"): "failed",
+    ("eager.range-empty-when-limit-is-behind-start", "CPU:0-xla"): "failed",
 }
 
 
