@@ -16,7 +16,7 @@ import tensorflow as tf
 from hypothesis import strategies as st
 
 from pytest_tf2conf.strategies import arrays, as_float64, numpy_dtype, shapes
-from pytest_tf2conf.tolerance import Tolerance, override
+from pytest_tf2conf.tolerance import Tolerance, assert_close, override
 
 GUIDE = "https://www.tensorflow.org/guide/autodiff"
 ADVANCED = "https://www.tensorflow.org/guide/advanced_autodiff"
@@ -150,6 +150,15 @@ def smooth_inputs(
     """Float arrays in [-bound, bound], small shapes (ranks 0-2, up to 4 per side)."""
     shape = shapes(0, 2, 1, 4) if shape is None else shape
     return arrays(dtype, shape, bound=bound)
+
+
+def assert_gradient_close(actual: Any, expected: Any, **kwargs: Any) -> None:
+    """``assert_close`` for gradients: values only, never the sign of a zero.
+
+    No gradient claim is about signed zeros, and a float64 finite difference cannot tell
+    -0.0 from 0.0 (a tape gradient of x @ w at w = -0.0 is -0.0).
+    """
+    assert_close(actual, expected, signed_zeros=False, **kwargs)
 
 
 def rounded_float64(value: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf import claim
 from pytest_tf2conf.strategies import arrays
 
 from ._support import (
@@ -16,6 +16,7 @@ from ._support import (
     SMOOTH,
     TAPE_API,
     VECTORS,
+    assert_gradient_close,
     family_oracle,
     family_values_and_gradients,
     gradient_tolerances,
@@ -90,7 +91,7 @@ def test_family_gradients_match_finite_differences(target, x):
     for smooth, grad, expected in zip(SMOOTH, grads, oracle, strict=True):
         assert grad.dtype.name == x.dtype.name, f"{smooth.name}: gradient dtype {grad.dtype}"
         assert tuple(grad.shape) == x.shape, f"{smooth.name}: gradient shape {grad.shape}"
-        assert_close(grad, expected, signed_zeros=False, what=f"d sum({smooth.name}) / dx")
+        assert_gradient_close(grad, expected, what=f"d sum({smooth.name}) / dx")
 
 
 def matmul_gradients(x, w):
@@ -112,8 +113,8 @@ def test_matmul_gradients(target, data, dtype, n, k, m):
     w = data.draw(smooth_inputs(dtype, (k, m), bound=1.0), label="w")
     gx, gw = target.run(matmul_gradients, x, w)
     x64, w64 = rounded_float64(x), rounded_float64(w)
-    assert_close(gx, numeric_jacobian(lambda z: _np_matmul_loss(z, w64), x64), what="d/dx")
-    assert_close(gw, numeric_jacobian(lambda z: _np_matmul_loss(x64, z), w64), what="d/dw")
+    assert_gradient_close(gx, numeric_jacobian(lambda z: _np_matmul_loss(z, w64), x64), what="d/dx")
+    assert_gradient_close(gw, numeric_jacobian(lambda z: _np_matmul_loss(x64, z), w64), what="d/dw")
 
 
 def weighted_gradient(x, w):
@@ -131,7 +132,7 @@ def test_output_gradients_weight_the_targets(target, data, dtype, shape):
     grad = target.run(weighted_gradient, x, w)
     x64, w64 = rounded_float64(x), rounded_float64(w)
     expected = numeric_jacobian(lambda z: np.sum(w64 * SMOOTH[0].np_fn(z) * z), x64)
-    assert_close(grad, expected, signed_zeros=False)
+    assert_gradient_close(grad, expected)
 
 
 def list_of_targets_gradient(x):
@@ -147,7 +148,7 @@ def test_list_of_targets_sums(target, x):
     grad = target.run(list_of_targets_gradient, x)
     functions = [smooth.np_fn for smooth in SMOOTH[:3]]
     expected = numeric_jacobian(lambda z: sum(np.sum(f(z)) for f in functions), rounded_float64(x))
-    assert_close(grad, expected, signed_zeros=False)
+    assert_gradient_close(grad, expected)
 
 
 def reduction_gradients(x, w_all, w_rows, w_cols):
@@ -180,10 +181,10 @@ def test_reduction_gradients_broadcast(target, data, dtype, rows, cols):
     cases = [(None, w_all, rows * cols), (0, w_rows, rows), (1, w_cols, cols)]
     for (axis, upstream, _count), grad in zip(cases, grads[:3], strict=True):
         expected = _broadcast_back(rounded_float64(upstream), axis, x.shape)
-        assert_close(grad, expected, rtol=0, atol=0, what=f"d reduce_sum(axis={axis})")
+        assert_gradient_close(grad, expected, rtol=0, atol=0, what=f"d reduce_sum(axis={axis})")
     for (axis, upstream, count), grad in zip(cases, grads[3:], strict=True):
         expected = _broadcast_back(rounded_float64(upstream) / count, axis, x.shape)
-        assert_close(grad, expected, what=f"d reduce_mean(axis={axis})")
+        assert_gradient_close(grad, expected, what=f"d reduce_mean(axis={axis})")
 
 
 @ACROSS_MODES
@@ -193,4 +194,4 @@ def test_gradients_agree_across_modes(target, x):
     with target.scope():  # the reference: the same Python function, run eagerly
         eager = family_values_and_gradients(tf.constant(x))
     for smooth, grad, reference in zip(SMOOTH, got, eager, strict=True):
-        assert_close(grad, reference, signed_zeros=False, what=f"{smooth.name} vs eager")
+        assert_gradient_close(grad, reference, what=f"{smooth.name} vs eager")

@@ -7,7 +7,7 @@ import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf import claim
 from pytest_tf2conf.profiles import scaled_examples
 from pytest_tf2conf.strategies import shapes
 
@@ -19,6 +19,7 @@ from ._support import (
     SMOOTH,
     TAPE_API,
     VECTORS,
+    assert_gradient_close,
     gradient_tolerances,
     numeric_elementwise_derivative,
     numeric_jacobian,
@@ -94,7 +95,7 @@ def test_nested_tapes_second_derivative(target, x):
     x64 = rounded_float64(x)
     for smooth, d2 in zip(SMOOTH, got, strict=True):
         expected = numeric_elementwise_derivative(smooth.np_prime, x64)
-        assert_close(d2, expected, signed_zeros=False, what=f"{smooth.name}''")
+        assert_gradient_close(d2, expected, what=f"{smooth.name}''")
 
 
 def third_derivative(x):
@@ -114,7 +115,7 @@ def third_derivative(x):
 @given(x=second_inputs)
 def test_nested_tapes_third_derivative(target, x):
     x64 = rounded_float64(x)
-    assert_close(target.run(third_derivative, x), -np.cos(x64) + 6.0 * x64, signed_zeros=False)
+    assert_gradient_close(target.run(third_derivative, x), -np.cos(x64) + 6.0 * x64)
 
 
 def _tf_coupled(x):
@@ -140,7 +141,7 @@ def test_jacobian(target, data, dtype, shape):
     x = data.draw(smooth_inputs(dtype, shape, bound=1.0))
     got = target.run(jacobian, x)
     assert tuple(got.shape) == shape + shape, f"jacobian shape {got.shape}"
-    assert_close(got, numeric_jacobian(_np_coupled, rounded_float64(x)), signed_zeros=False)
+    assert_gradient_close(got, numeric_jacobian(_np_coupled, rounded_float64(x)))
 
 
 def batch_jacobian(x):
@@ -162,7 +163,7 @@ def test_batch_jacobian(target, data, dtype, batch, n):
     got = target.run(batch_jacobian, x)
     full = numeric_jacobian(_np_rows_coupled, rounded_float64(x))  # (batch, n, batch, n)
     per_example = np.stack([full[b, :, b, :] for b in range(batch)])
-    assert_close(got, per_example, signed_zeros=False)
+    assert_gradient_close(got, per_example)
 
 
 def jvp_pair(x, tangent):
@@ -188,7 +189,7 @@ def test_forward_accumulator_jvp(target, data, dtype, shape):
     x = data.draw(smooth_inputs(dtype, shape, bound=1.0), label="x")
     tangent = data.draw(smooth_inputs(dtype, shape, bound=1.0), label="tangent")
     forward, reverse = target.run(jvp_pair, x, tangent)
-    assert_close(forward, rounded_float64(reverse.numpy()), signed_zeros=False, what="jvp vs tape")
+    assert_gradient_close(forward, rounded_float64(reverse.numpy()), what="jvp vs tape")
     jac = numeric_jacobian(_np_coupled, rounded_float64(x))
     fd = np.tensordot(jac, rounded_float64(tangent), axes=len(shape))
-    assert_close(forward, fd, signed_zeros=False, what="jvp vs finite differences")
+    assert_gradient_close(forward, fd, what="jvp vs finite differences")

@@ -7,7 +7,7 @@ import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf import claim
 from pytest_tf2conf.strategies import shapes
 
 from ._support import (
@@ -15,6 +15,7 @@ from ._support import (
     SMOOTH,
     TAPE_API,
     VECTORS,
+    assert_gradient_close,
     gradient_tolerances,
     numeric_jacobian,
     rounded_float64,
@@ -69,7 +70,7 @@ def test_gradient_keeps_structure(target, data, dtype):
     assert isinstance(grads["pair"], list) and len(grads["pair"]) == 2, f"structure: {grads!r}"
     for got, source, fn in ((grads["a"], a, F), (grads["pair"][0], b, G), (grads["pair"][1], c, H)):
         expected = numeric_jacobian(lambda z, f=fn.np_fn: np.sum(f(z)), rounded_float64(source))
-        assert_close(got, expected, signed_zeros=False, what=f"d/d{fn.name} source")
+        assert_gradient_close(got, expected, what=f"d/d{fn.name} source")
 
 
 @tf.custom_gradient
@@ -93,7 +94,7 @@ def test_custom_gradient_overrides(target, data, dtype, shape):
     x = data.draw(smooth_inputs(dtype, shape), label="x")
     w = data.draw(smooth_inputs(dtype, shape), label="w")
     # 3*w rounded once to the dtype: the table's tolerance for the dtype
-    assert_close(target.run(custom_gradient, x, w), 3.0 * rounded_float64(w))
+    assert_gradient_close(target.run(custom_gradient, x, w), 3.0 * rounded_float64(w))
 
 
 @tf.custom_gradient
@@ -126,4 +127,4 @@ def test_custom_gradient_log1pexp(target, data, dtype, shape, big):
     x = np.concatenate([x, np.asarray(big).astype(x.dtype)])  # exp overflows in float32 here
     grad = target.run(log1pexp_gradient, x)
     x64 = rounded_float64(x)
-    assert_close(grad, 1.0 / (1.0 + np.exp(-x64)), signed_zeros=False)
+    assert_gradient_close(grad, 1.0 / (1.0 + np.exp(-x64)))

@@ -7,7 +7,7 @@ import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf import claim
 from pytest_tf2conf.strategies import SIGNED_INT_DTYPES, arrays, shapes
 
 from ._support import (
@@ -17,6 +17,7 @@ from ._support import (
     TAPE_API,
     VECTORS,
     VariableSlot,
+    assert_gradient_close,
     gradient_tolerances,
     numeric_jacobian,
     rounded_float64,
@@ -138,7 +139,7 @@ def test_variables_watched_by_trainability(target, data, dtype, shape):
     (g_trainable, g_frozen), count, listed = target.run(variable_gradients, x[:0])
     assert g_frozen is None, "a trainable=False variable was watched automatically"
     assert g_trainable is not None, "a trainable variable was not watched automatically"
-    assert_close(g_trainable, _fd(x), signed_zeros=False)
+    assert_gradient_close(g_trainable, _fd(x))
     assert int(count) == 1 and list(np.asarray(listed)) == [True, False], (
         f"watched_variables(): {int(count)} variable(s), [trainable, frozen] listed: {listed}"
     )
@@ -163,7 +164,7 @@ def test_watch_accessed_variables_false(target, data, dtype, shape):
     g_trainable, g_frozen = target.run(unwatched_variable_gradients, x[:0])
     assert g_trainable is None, "an accessed variable was watched despite the flag"
     assert g_frozen is not None, "an explicitly watched variable got no gradient"
-    assert_close(g_frozen, _fd(x), signed_zeros=False)
+    assert_gradient_close(g_frozen, _fd(x))
 
 
 def constant_gradients(x, y):
@@ -181,7 +182,7 @@ def test_only_watched_tensors_are_sources(target, x):
     gx, gy = target.run(constant_gradients, x, x.copy())
     assert gy is None, "an unwatched tensor got a gradient"
     assert gx is not None, "a watched tensor got no gradient"
-    assert_close(gx, _fd(x), signed_zeros=False)
+    assert_gradient_close(gx, _fd(x))
 
 
 def integer_gradients(i):
@@ -214,7 +215,7 @@ def stopped_gradients(x):
 def test_stop_gradient_blocks(target, x):
     grad, only_blocked = target.run(stopped_gradients, x)
     assert only_blocked is None, "gradient flowed through tf.stop_gradient"
-    assert_close(grad, _fd(x), signed_zeros=False, what="gradient with a stopped term")
+    assert_gradient_close(grad, _fd(x), what="gradient with a stopped term")
 
 
 def paused_gradients(x):
@@ -231,7 +232,7 @@ def paused_gradients(x):
 def test_stop_recording_pauses(target, x):
     grad, paused = target.run(paused_gradients, x)
     assert paused is None, "an operation run under stop_recording() was recorded"
-    assert_close(grad, _fd(x), signed_zeros=False, what="gradient with a paused term")
+    assert_gradient_close(grad, _fd(x), what="gradient with a paused term")
 
 
 def outside_gradient(x):
@@ -266,4 +267,4 @@ def test_unconnected_sources(target, data, dtype):
     none, zero = target.run(unconnected_gradients, x, unrelated)
     assert none is None, f"unconnected source got {none!r}"
     assert zero is not None and zero.dtype.name == dtype, f"ZERO gave {zero!r}"
-    assert_close(zero, np.zeros(unrelated.shape), rtol=0, atol=0, what="ZERO gradient")
+    assert_gradient_close(zero, np.zeros(unrelated.shape), rtol=0, atol=0, what="ZERO gradient")
