@@ -13,7 +13,7 @@ import keras
 import pytest
 
 from pytest_tf2conf.keras_support import keras_version
-from pytest_tf2conf.suites.callbacks.test_checkpoint_and_nan import RAISE_ERROR_SINCE
+from pytest_tf2conf.suites.callbacks._support import RAISE_ERROR_SINCE
 from tests.helpers import suite
 
 ONE_DEVICE = ("--tf2conf-devices", "CPU:0")
@@ -165,16 +165,36 @@ def _after_init(monkeypatch, cls: type, **overrides) -> None:
     monkeypatch.setattr(cls, "__init__", init)
 
 
-def test_early_stopping_ignoring_baseline_is_caught(run_conformance, monkeypatch) -> None:
-    _after_init(monkeypatch, keras.callbacks.EarlyStopping, baseline=None)
-    run = _run(run_conformance, BASELINE)
-    assert "callbacks.early-stopping-baseline" in run.failed_claims
+# Faults planted by overriding one attribute the callback's __init__ set:
+# (callback class, attribute, planted value, suite tests, claim that must fail); id: the fault
+ATTRIBUTE_FAULTS = [
+    pytest.param(
+        keras.callbacks.EarlyStopping, "baseline", None, BASELINE,
+        "callbacks.early-stopping-baseline", id="early-stopping-ignores-baseline",
+    ),
+    pytest.param(
+        keras.callbacks.EarlyStopping, "start_from_epoch", 0, START_FROM,
+        "callbacks.early-stopping-start-from-epoch", id="early-stopping-ignores-warm-up",
+    ),
+    pytest.param(
+        keras.callbacks.ReduceLROnPlateau, "min_lr", 0.0, MIN_LR,
+        "callbacks.reduce-lr-min-lr", id="reduce-lr-ignores-min-lr",
+    ),
+    pytest.param(
+        keras.callbacks.TerminateOnNaN, "raise_error", False, NAN_RAISE,
+        "callbacks.terminate-on-nan-raise-error", id="terminate-on-nan-ignores-raise-error",
+        marks=NEEDS_RAISE_ERROR,
+    ),
+]  # fmt: skip
 
 
-def test_early_stopping_ignoring_warm_up_is_caught(run_conformance, monkeypatch) -> None:
-    _after_init(monkeypatch, keras.callbacks.EarlyStopping, start_from_epoch=0)
-    run = _run(run_conformance, START_FROM)
-    assert "callbacks.early-stopping-start-from-epoch" in run.failed_claims
+@pytest.mark.parametrize(("cls", "attribute", "value", "tests", "claim_id"), ATTRIBUTE_FAULTS)
+def test_ignored_constructor_argument_is_caught(
+    run_conformance, monkeypatch, cls, attribute, value, tests, claim_id
+) -> None:
+    _after_init(monkeypatch, cls, **{attribute: value})
+    run = _run(run_conformance, tests)
+    assert claim_id in run.failed_claims
 
 
 def test_restore_only_after_a_stop_is_caught(run_conformance, monkeypatch) -> None:
@@ -191,12 +211,6 @@ def test_restore_only_after_a_stop_is_caught(run_conformance, monkeypatch) -> No
     assert "callbacks.early-stopping-restores-without-stop" in run.failed_claims
 
 
-def test_reduce_lr_ignoring_min_lr_is_caught(run_conformance, monkeypatch) -> None:
-    _after_init(monkeypatch, keras.callbacks.ReduceLROnPlateau, min_lr=0.0)
-    run = _run(run_conformance, MIN_LR)
-    assert "callbacks.reduce-lr-min-lr" in run.failed_claims
-
-
 def test_terminate_on_nan_ignoring_inf_is_caught(run_conformance, monkeypatch) -> None:
     real = keras.callbacks.TerminateOnNaN.on_batch_end
 
@@ -209,13 +223,6 @@ def test_terminate_on_nan_ignoring_inf_is_caught(run_conformance, monkeypatch) -
     monkeypatch.setattr(keras.callbacks.TerminateOnNaN, "on_batch_end", nan_only)
     run = _run(run_conformance, NAN)
     assert "callbacks.terminate-on-nan-stops" in run.failed_claims
-
-
-@NEEDS_RAISE_ERROR
-def test_terminate_on_nan_ignoring_raise_error_is_caught(run_conformance, monkeypatch) -> None:
-    _after_init(monkeypatch, keras.callbacks.TerminateOnNaN, raise_error=False)
-    run = _run(run_conformance, NAN_RAISE)
-    assert "callbacks.terminate-on-nan-raise-error" in run.failed_claims
 
 
 def test_raise_error_claim_is_not_applicable_before_keras_3_13(run_conformance, monkeypatch):

@@ -26,6 +26,9 @@ MAX_BATCH = 4
 
 Event = tuple[Any, ...]
 
+# TerminateOnNaN(raise_error=...) is new in Keras 3.13 (keras-team/keras#21841).
+RAISE_ERROR_SINCE = (3, 13)
+
 # ---------------------------------------------------------------------------------------
 # Tiny models
 

@@ -188,8 +188,6 @@ def test_terminate_on_nan_in_fit(keras_target, n, batch_size, epochs, data, bad)
     assert rec.events[-1] == ("train_end",)
 
 
-# TerminateOnNaN(raise_error=...) is new in Keras 3.13 (keras-team/keras#21841).
-RAISE_ERROR_SINCE = (3, 13)
 NAN_LOSSES = st.lists(
     st.floats(-1e3, 1e3) | st.sampled_from([math.nan, math.inf, -math.inf]),
     min_size=1,
@@ -224,7 +222,7 @@ def test_terminate_on_nan_scripted(keras_target, losses):
 @NAN_RAISES
 @given(losses=NAN_LOSSES, raise_error=st.booleans())
 def test_terminate_on_nan_raise_error(keras_target, losses, raise_error):
-    if keras_version() < RAISE_ERROR_SINCE:
+    if keras_version() < sup.RAISE_ERROR_SINCE:
         pytest.skip(f"not applicable: Keras {sup.keras.__version__} has no raise_error parameter")
     callback = sup.keras.callbacks.TerminateOnNaN(raise_error=raise_error)
     _feed_losses(keras_target, callback, losses, raise_error)

@@ -74,6 +74,19 @@ def _function(target) -> CountedFunction:
     return _FUNCTIONS[target.id]
 
 
+def _assert_matches_oracle(abc, d, e) -> None:
+    want_d, want_e = _oracle(*abc)
+    assert_close(d, want_d, what="d")
+    assert_close(e, want_e, what="e")
+
+
+def _assert_matches_eager_and_oracle(target, abc, d, e) -> None:
+    eager_d, eager_e = _eager(target, *abc)
+    assert_close(d, eager_d.numpy().astype(np.float64), what="d vs eager")
+    assert_close(e, eager_e.numpy().astype(np.float64), what="e vs eager")
+    _assert_matches_oracle(abc, d, e)
+
+
 @only_modes("function", "xla")
 @TRACED
 @given(_three_arrays())
@@ -81,13 +94,7 @@ def test_traced_graph_holds_three_multiplies(target, abc):
     fn = _function(target)
     types = op_types(fn.concrete())
     assert types.count("Mul") == 3, types
-    d, e = fn(*abc)
-    eager_d, eager_e = _eager(target, *abc)
-    assert_close(d, eager_d.numpy().astype(np.float64), what="d vs eager")
-    assert_close(e, eager_e.numpy().astype(np.float64), what="e vs eager")
-    want_d, want_e = _oracle(*abc)
-    assert_close(d, want_d, what="d")
-    assert_close(e, want_e, what="e")
+    _assert_matches_eager_and_oracle(target, abc, *fn(*abc))
     assert fn.traces == 1
 
 
@@ -101,20 +108,12 @@ def test_optimizer_eliminates_common_product(target, abc):
     assert op_types(concrete).count("Mul") == 3
     (d, e), ran = partition_op_types(concrete, abc)
     assert ran.count("Mul") == 2, f"ops that ran: {ran}"
-    want_d, want_e = _oracle(*abc)
-    assert_close(d, want_d, what="d")
-    assert_close(e, want_e, what="e")
+    _assert_matches_oracle(abc, d, e)
 
 
 @only_modes("xla")
 @XLA_EQUAL
 @given(_three_arrays())
 def test_xla_example_equals_eager(target, abc):
-    d, e = target.run(_example, *abc)
-    eager_d, eager_e = _eager(target, *abc)
-    # XLA may fuse a*b+c into one rounding step; compare within float32 tolerance.
-    assert_close(d, eager_d.numpy().astype(np.float64), what="d vs eager")
-    assert_close(e, eager_e.numpy().astype(np.float64), what="e vs eager")
-    want_d, want_e = _oracle(*abc)
-    assert_close(d, want_d, what="d")
-    assert_close(e, want_e, what="e")
+    # XLA may fuse a*b+c into one rounding step: compared within float32 tolerance.
+    _assert_matches_eager_and_oracle(target, abc, *target.run(_example, *abc))

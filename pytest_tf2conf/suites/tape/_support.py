@@ -153,10 +153,11 @@ def smooth_inputs(
 
 
 def assert_gradient_close(actual: Any, expected: Any, **kwargs: Any) -> None:
-    """``assert_close`` for gradients: values only, never the sign of a zero.
+    """``assert_close`` for a gradient against a finite difference or a smooth formula:
+    values only, never the sign of a zero.
 
-    No gradient claim is about signed zeros, and a float64 finite difference cannot tell
-    -0.0 from 0.0 (a tape gradient of x @ w at w = -0.0 is -0.0).
+    A float64 finite difference cannot tell -0.0 from 0.0 (a tape gradient of x @ w at
+    w = -0.0 is -0.0). Exact checks (repeated calls, documented values) use ``assert_close``.
     """
     assert_close(actual, expected, signed_zeros=False, **kwargs)
 

@@ -7,9 +7,9 @@ import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import claim
+from pytest_tf2conf import assert_close, claim
 
-from ._support import GRAD_DTYPES, GUIDE, VariableSlot, assert_gradient_close, cast, smooth_inputs
+from ._support import GRAD_DTYPES, GUIDE, VariableSlot, cast, smooth_inputs
 
 WORKED = claim(
     "tape.worked-example-abs-descent",
@@ -56,12 +56,10 @@ def test_worked_example_exact(target):
         descend, np.float32(3.0), np.float32(6.0), np.float32(20.0), relax_shapes=False
     )
     exact = dict(rtol=0.0, atol=0.0)
-    assert_gradient_close(
-        xs, np.array([20, 17, 14, 11, 8, 5, 2.0]), what="X before each step", **exact
-    )
-    assert_gradient_close(dxs, np.array([3, 3, 3, 3, 3, 3, 0.0]), what="dX", **exact)
-    assert_gradient_close(losses, np.array([54, 45, 36, 27, 18, 9, 0.0]), what="loss", **exact)
-    assert_gradient_close(final, np.float64(2.0), what="final X", **exact)
+    assert_close(xs, np.array([20, 17, 14, 11, 8, 5, 2.0]), what="X before each step", **exact)
+    assert_close(dxs, np.array([3, 3, 3, 3, 3, 3, 0.0]), what="dX", **exact)
+    assert_close(losses, np.array([54, 45, 36, 27, 18, 9, 0.0]), what="loss", **exact)
+    assert_close(final, np.float64(2.0), what="final X", **exact)
 
 
 @DESCENT
@@ -79,11 +77,11 @@ def test_descent_reaches_kink_and_stays(target, a, c, k, side, dtype):
         descend, cast(a, dtype), cast(a * c, dtype), cast(x0, dtype), relax_shapes=False
     )
     remaining = np.maximum(k - np.arange(STEPS), 0)  # steps still to go before each step
-    exact = dict(rtol=0.0, atol=0.0)
-    assert_gradient_close(xs, c + side * remaining * a, what="X before each step", **exact)
-    assert_gradient_close(dxs, np.where(remaining > 0, side * a, 0), what="dX", **exact)
-    assert_gradient_close(losses, a * a * remaining, what="loss", **exact)
-    assert_gradient_close(final, np.float64(c), what="final X", **exact)
+    exact = dict(rtol=0.0, atol=0.0, signed_zeros=False)
+    assert_close(xs, c + side * remaining * a, what="X before each step", **exact)
+    assert_close(dxs, np.where(remaining > 0, side * a, 0), what="dX", **exact)
+    assert_close(losses, a * a * remaining, what="loss", **exact)
+    assert_close(final, np.float64(c), what="final X", **exact)
 
 
 def abs_gradient(x):
@@ -104,4 +102,4 @@ def test_abs_gradient_at_zero(target, data, dtype, zeros):
     x = np.concatenate([values, cast(zeros, dtype)])
     grad = target.run(abs_gradient, x)
     # The sign of the zero gradient is unspecified (XLA returns -0 for x = -0).
-    assert_gradient_close(grad, np.sign(x.astype(np.float64)), rtol=0, atol=0)
+    assert_close(grad, np.sign(x.astype(np.float64)), rtol=0, atol=0, signed_zeros=False)
