@@ -17,6 +17,7 @@ import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from _pytest.outcomes import Skipped
@@ -69,24 +70,30 @@ class Device:
     def index(self) -> int:
         return int(self.name.split(":", 1)[1])
 
-    @property
+    @cached_property
     def tf_name(self) -> str:
         return f"/device:{self.name}"
 
     @contextmanager
     def scope(self) -> Iterator[None]:
-        import tensorflow as tf
-
-        with tf.device(self.tf_name):
+        with _tf().device(self.tf_name):
             yield
 
     def holds(self, device_string: str) -> bool:
         """Whether a tensor's or op's device string names this device."""
-        match = re.search(r"device:([A-Za-z_]+):(\d+)", device_string or "")
-        return bool(match) and (match.group(1).upper(), int(match.group(2))) == (
-            self.type.upper(),
-            self.index,
-        )
+        key = (self.name, device_string)
+        known = _HOLDS.get(key)
+        if known is None:
+            match = re.search(r"device:([A-Za-z_]+):(\d+)", device_string or "")
+            known = _HOLDS[key] = bool(match) and (
+                match.group(1).upper(),
+                int(match.group(2)),
+            ) == (self.type.upper(), self.index)
+        return known
+
+
+# (device name, device string) -> Device.holds: a run meets a handful of device strings.
+_HOLDS: dict[tuple[str, str], bool] = {}
 
 
 @dataclass(frozen=True)
@@ -149,50 +156,83 @@ class Target:
         true, so hypothesis examples of new shapes do not retrace; pass ``False`` when the
         check is about static shapes. ``fn`` should be defined once (module level), since
         compiled functions are cached by identity.
+
+        The hot path is kept lean (a property calls it hundreds of times): one device scope,
+        eager functions called as they are, the result's device checked on every call and a
+        traced graph's placement checked once, on the call that traced it.
         """
-        call = _Call()
+        if not self.mode.is_graph:
+            return self._run_eager(fn, args)
+        return self._run_graph(fn, args, relax_shapes)
+
+    def _run_eager(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        tf = _tf()
+        try:
+            with tf.device(self.device.tf_name):
+                result = fn(*_on_device(tf, args))
+        except (tf.errors.OpError, ValueError, TypeError) as exc:
+            raise _unsupported_or(self, exc) from None
+        verify_result_placement(self, result)
+        return result
+
+    def _run_graph(self, fn: Callable[..., Any], args: tuple[Any, ...], relax: bool) -> Any:
+        tf = _tf()
         started = time.perf_counter()
+        compiled = None
+        tensors: tuple[Any, ...] = ()
+        traces_before = 0
         try:
-            return self._run_verified(fn, args, relax_shapes, call)
-        finally:
-            if call.compiled is not None:
-                record_compilation(self, call.compiled, call.tensors, call.traces_before, started)
-
-    def _run_verified(
-        self, fn: Callable[..., Any], args: tuple[Any, ...], relax_shapes: bool, call: _Call
-    ) -> Any:
-        import tensorflow as tf
-
-        try:
-            with self.device.scope():
+            with tf.device(self.device.tf_name):
                 # Inputs are made on the target device: an op that returns its input
                 # unchanged (a cast to the same dtype) must still yield a result placed there.
-                call.tensors = tuple(tf.convert_to_tensor(a) for a in args)
-                compiled = _compiled_for(self, fn, call.tensors, relax_shapes)
-                call.traces_before = _trace_count(compiled)
-                call.compiled = compiled
-                result = compiled(*call.tensors)
+                tensors = _on_device(tf, args)
+                compiled = _compiled_for(self, fn, tensors, relax)
+                traces_before = compiled.experimental_get_tracing_count()
+                result = compiled(*tensors)
+                if compiled.experimental_get_tracing_count() != traces_before:
+                    # A new graph: check where its ops are placed, once (later calls reuse it).
+                    verify_graph_placement(self, compiled.get_concrete_function(*tensors))
         except (tf.errors.OpError, ValueError, TypeError) as exc:
-            if is_no_kernel_error(exc):
-                raise Unsupported(self, str(exc)) from None
-            raise
+            raise _unsupported_or(self, exc) from None
+        finally:
+            if compiled is not None:
+                record_compilation(self, compiled, tensors, traces_before, started)
         verify_result_placement(self, result)
-        if self.mode.is_graph and compiled not in _GRAPH_CHECKED:
-            with self.device.scope():
-                concrete = compiled.get_concrete_function(*call.tensors)
-            verify_graph_placement(self, concrete)
-            if relax_shapes:  # one signature, one graph: checked once for all calls
-                _GRAPH_CHECKED.add(compiled)
         return result
 
 
-@dataclass
-class _Call:
-    """What one ``Target.run`` call compiled, for its test's record."""
+_TF: Any = None
 
-    compiled: Any = None
-    tensors: tuple[Any, ...] = ()
-    traces_before: int = 0
+
+def _tf() -> Any:
+    """TensorFlow, imported on first use (building targets for ids must not import it)."""
+    global _TF
+    if _TF is None:
+        import tensorflow as tf
+
+        _TF = tf
+    return _TF
+
+
+def _on_device(tf: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    # Eager tensors pass through as they are (convert_to_tensor would return them anyway).
+    eager = _eager_tensor_type()
+    return tuple(a if type(a) is eager else tf.convert_to_tensor(a) for a in args)
+
+
+def _eager_tensor_type() -> type:
+    global _EAGER_TENSOR
+    if _EAGER_TENSOR is None:
+        _EAGER_TENSOR = type(_tf().constant(0))
+    return _EAGER_TENSOR
+
+
+_EAGER_TENSOR: type | None = None
+
+
+def _unsupported_or(target: Target, exc: BaseException) -> BaseException:
+    """``Unsupported`` when TensorFlow says there is no kernel here, else the error itself."""
+    return Unsupported(target, str(exc)) if is_no_kernel_error(exc) else exc
 
 
 _COMPILED: dict[tuple[Any, ...], Any] = {}
@@ -210,14 +250,18 @@ def reset_compiled_cache() -> None:
 
 
 def _compiled_for(target: Target, fn: Callable[..., Any], tensors: tuple[Any, ...], relax: bool):
-    import tensorflow as tf
-
-    if relax and target.mode.is_graph:
-        signature = tuple(tf.TensorSpec([None] * t.shape.rank, t.dtype) for t in tensors)
-        key: tuple[Any, ...] = (fn, target, signature)
-    else:
-        signature, key = None, (fn, target, None)
-    if key not in _COMPILED:
+    # The key holds dtypes and ranks, not TensorSpecs: building specs costs more than the
+    # lookup, so they are made only on a miss.
+    ranks = tuple((t.dtype, t.shape.rank) for t in tensors) if relax else None
+    key = (fn, target.id, ranks)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        tf = _tf()
+        signature = (
+            tuple(tf.TensorSpec([None] * rank, dtype) for dtype, rank in ranks)
+            if ranks is not None
+            else None
+        )
         device = target.device
 
         def placed(*inner: Any) -> Any:
@@ -225,8 +269,8 @@ def _compiled_for(target: Target, fn: Callable[..., Any], tensors: tuple[Any, ..
                 return fn(*inner)
 
         placed.__name__ = getattr(fn, "__name__", "fn")
-        _COMPILED[key] = target.mode.compile(placed, signature)
-    return _COMPILED[key]
+        compiled = _COMPILED[key] = target.mode.compile(placed, signature)
+    return compiled
 
 
 def record_compilation(
@@ -266,9 +310,11 @@ def _trace_count(compiled: Any) -> int:
 
 
 def verify_result_placement(target: Target, result: Any) -> None:
-    import tensorflow as tf
-
-    for value in tf.nest.flatten(result):
+    tf = _tf()
+    # A single tensor (the common case) skips tf.nest; device strings are few, so
+    # Device.holds answers from a cache.
+    values = (result,) if type(result) is _eager_tensor_type() else tf.nest.flatten(result)
+    for value in values:
         device = getattr(value, "device", None)
         if isinstance(value, tf.Tensor) and device is not None and not target.device.holds(device):
             raise PlacementError(
