@@ -168,11 +168,12 @@ def pytest_runtest_call(item: pytest.Item):
     state = _state(item.config)
     if state is None or not claims_of(item):
         return (yield)
+    from .profiles import SHRINK_SECONDS
     from .runtime_hooks import measured_call
 
     record = recording.TestRecord(claim_ids=tuple(c.id for c in claims_of(item)))
     item.stash[RECORD] = record
-    with measured_call(item, record):
+    with measured_call(item, record, SHRINK_SECONDS[state.settings.profile]):
         return (yield)
 
 

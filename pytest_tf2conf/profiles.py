@@ -23,6 +23,11 @@ PROFILE_SETTINGS = {
 # XLA compiles per concrete input shape; its properties draw this fraction of the examples.
 XLA_EXAMPLE_FRACTION = 0.5
 
+# Wall-time bound on shrinking one failure (hypothesis' own bound is 300 s). A failing
+# property reports its smallest example found by then; properties whose examples are cheap
+# finish shrinking far below it, those that fit a Keras model per example stop here.
+SHRINK_SECONDS = {"quick": 10, "ci": 30, "thorough": 120}
+
 
 def profile_name(short: str) -> str:
     return f"tf2conf-{short}"
