@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from ..targets import UNSUPPORTED_PREFIX
-from . import markdown, schema
+from . import markdown, schema, terminal
 
 ITEM_PROPERTY = "tf2conf"
 CALL_PROPERTY = "tf2conf.call"
@@ -135,6 +135,7 @@ class Collector:
         self.started = time.time()
         self.interrupted = False
         self.written: list[Path] = []
+        self.report: dict[str, Any] | None = None  # built at session finish, for the summary
 
     # -- gathering ---------------------------------------------------------------------
     def add_claims(self, claims: list[dict[str, str]]) -> None:
@@ -211,10 +212,13 @@ class Collector:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if session.config.option.collectonly:
             return
-        report = self.build(int(exitstatus))
-        self.written = write(report, self.report_dir)
+        self.report = self.build(int(exitstatus))
+        self.written = write(self.report, self.report_dir)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        # Printed whatever the verbosity (-q included): it is the run's main output.
+        if self.report is not None:
+            terminal.write(terminalreporter, self.report, self.report_dir / MARKDOWN_NAME)
         for path in self.written:
             terminalreporter.write_line(f"tf2conf: wrote {path}")
 

@@ -7,21 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .schema import claim_outcomes
-
-FAILING = ("failed", "error", "crashed", "xpassed", "unsupported")
-# A strict xfail that passed: the known deviation is gone, its expectation can be removed.
-LABELS = {"xpassed": "fixed (xpassed; remove its expectation)"}
-
-
-def _cell(counts: dict[str, Any] | None) -> str:
-    if not counts:
-        return "–"
-    pct = counts.get("conformance")
-    ran = counts.get("claims", 0) - counts.get("skipped", 0)
-    if pct is None:
-        return f"skipped ({counts.get('claims', 0)})"
-    return f"{pct:g}% ({counts.get('passed', 0)}/{ran})"
+from .text import FAILING, LABELS, cell, failing_claims
 
 
 def _escape(text: str) -> str:
@@ -56,10 +42,10 @@ def render(report: dict[str, Any]) -> str:
         lines.append("| area | " + " | ".join(targets) + " |")
         lines.append("|---" * (len(targets) + 1) + "|")
         for area, per_target in summary.get("areas", {}).items():
-            row = [_cell(per_target.get(t)) for t in targets]
+            row = [cell(per_target.get(t)) for t in targets]
             lines.append(f"| {area} | " + " | ".join(row) + " |")
         totals = summary.get("totals", {})
-        lines.append("| **all** | " + " | ".join(_cell(totals.get(t)) for t in targets) + " |")
+        lines.append("| **all** | " + " | ".join(cell(totals.get(t)) for t in targets) + " |")
     else:
         lines.append("No results.")
     lines += ["", *render_failures(report), *render_expectations(report)]
@@ -85,19 +71,18 @@ def _runs(env: dict[str, Any]) -> list[str]:
 
 def render_failures(report: dict[str, Any]) -> list[str]:
     statements = {c["id"]: c for c in report.get("claims", [])}
-    outcomes = claim_outcomes(report.get("results", []))
-    failing = sorted(key for key, outcome in outcomes.items() if outcome in FAILING)
+    failing = failing_claims(report.get("results", []))
     if not failing:
         return ["## Failing claims", "", "None."]
     lines = ["## Failing claims", ""]
     by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for result in report.get("results", []):
         by_key.setdefault((result["claim"], result["target"]), []).append(result)
-    for claim_id, target in failing:
+    for claim_id, target, outcome in failing:
         info = statements.get(claim_id, {})
         lines.append(
             f"- **{_escape(claim_id)}** on `{_escape(target)}`: "
-            f"{LABELS.get(outcomes[(claim_id, target)], outcomes[(claim_id, target)])} — "
+            f"{LABELS.get(outcome, outcome)} — "
             f"{_escape(info.get('statement', ''))} ([doc]({info.get('doc', '')}))"
         )
         for result in by_key[(claim_id, target)]:
