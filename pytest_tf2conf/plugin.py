@@ -194,6 +194,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     return report
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown where xdist is not installed
+def pytest_configure_node(node: Any) -> None:
+    """The controller's hypothesis seed goes to every worker (one seed per run)."""
+    state = _state(node.config)
+    if state is not None:
+        from .session import WORKER_SEED_KEY
+
+        node.workerinput[WORKER_SEED_KEY] = state.hypothesis_seed
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     state = _state(session.config)
     workeroutput = getattr(session.config, "workeroutput", None)

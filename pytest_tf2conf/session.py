@@ -94,17 +94,25 @@ def _dist_version(name: str) -> str | None:
 
 
 def _fix_seed(config: pytest.Config, derandomize: bool) -> Any:
-    """One seed for the whole run, recorded in the report, so any run can be replayed."""
+    """One seed for the whole run, recorded in the report, so any run can be replayed.
+
+    Under pytest-xdist the controller draws it and hands it to every worker
+    (``pytest_configure_node``), so the report's seed is the one every test ran with.
+    """
     if derandomize:
         return "derandomized"
-    seed = config.getoption("hypothesis_seed", None)
+    worker_input = getattr(config, "workerinput", None) or {}
+    seed = worker_input.get(WORKER_SEED_KEY, config.getoption("hypothesis_seed", None))
     if seed is None:
-        from hypothesis import core
-
         seed = random.getrandbits(32)
-        # What `--hypothesis-seed` sets; replay a run with `--hypothesis-seed <seed>`.
-        core.global_force_seed = seed
+    from hypothesis import core
+
+    # What `--hypothesis-seed` sets; replay a run with `--hypothesis-seed <seed>`.
+    core.global_force_seed = seed
     return seed
+
+
+WORKER_SEED_KEY = "tf2conf_hypothesis_seed"
 
 
 def _sandbox_keras_home() -> None:
@@ -123,7 +131,7 @@ def start(config: pytest.Config) -> RunState:
 
     runtime = tf_runtime.import_tensorflow()
     try:
-        tf_runtime.initialise(runtime, settings.virtual_cpus)
+        tf_runtime.initialise(runtime, settings.virtual_cpus, _threads_per_worker(config))
     except tf_runtime.RuntimeSetupError as exc:
         raise pytest.UsageError(str(exc)) from None
     try:
@@ -148,6 +156,16 @@ def start(config: pytest.Config) -> RunState:
     if not runtime.available:
         config.pluginmanager.register(WithoutTensorFlow(runtime.import_error or ""))
     return state
+
+
+def _threads_per_worker(config: pytest.Config) -> int | None:
+    """TensorFlow threads for one xdist worker: the cores shared out, so that N workers do
+    not each start a thread pool as wide as the machine (None: not a worker, TF decides)."""
+    worker_input = getattr(config, "workerinput", None)
+    if worker_input is None:
+        return None
+    workers = int(worker_input.get("workercount") or os.environ.get("PYTEST_XDIST_WORKER_COUNT", 1))
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
 class WithoutTensorFlow:

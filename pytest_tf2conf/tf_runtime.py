@@ -65,11 +65,19 @@ def split_host_cpu(runtime: TFRuntime, count: int) -> None:
         ) from None
 
 
-def initialise(runtime: TFRuntime, virtual_cpus: int) -> None:
-    """Apply the device configuration and turn soft placement off for the whole run."""
+def initialise(runtime: TFRuntime, virtual_cpus: int, threads: int | None = None) -> None:
+    """Apply the device and thread configuration and turn soft placement off for the run.
+
+    ``threads`` caps TensorFlow's intra- and inter-op thread pools (xdist workers share the
+    cores); it applies only before TensorFlow initialises, like the device configuration.
+    """
     tf = runtime.tf
     if tf is None:
         return
+    if threads:
+        with contextlib.suppress(RuntimeError):  # already initialised: keep TF's pools
+            tf.config.threading.set_intra_op_parallelism_threads(threads)
+            tf.config.threading.set_inter_op_parallelism_threads(threads)
     if virtual_cpus:
         split_host_cpu(runtime, virtual_cpus)
     # Placement is verified, never assumed: an op that cannot run where it is asked to

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import signal
 
 import pytest
@@ -143,3 +144,42 @@ def test_bad_timeout_is_a_usage_error(pytester: pytest.Pytester) -> None:
     path = pytester.makepyfile(test_x=_suite("\n@OK\ndef test_x(target):\n    pass\n"))
     run = run_conformance_inprocess(pytester, str(path), "--tf2conf-timeout", "soon")
     assert run.result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+@pytest.mark.skipif(importlib.util.find_spec("xdist") is None, reason="pytest-xdist missing")
+def test_xdist_workers_share_the_seed_and_the_cores(pytester: pytest.Pytester) -> None:
+    """Every worker draws with the seed the report records, and caps TensorFlow's thread
+    pools at its share of the cores (two workers must not each take the whole machine)."""
+    out = pytester.path / "seen"
+    out.mkdir()
+    path = pytester.makepyfile(
+        test_workers=_suite(
+            f"""
+import hypothesis.core, tensorflow as tf
+OUT = {str(out)!r}
+
+"""
+            + "".join(
+                f"""
+@OK
+def test_{i}(target):
+    seen = (hypothesis.core.global_force_seed,
+            tf.config.threading.get_intra_op_parallelism_threads())
+    with open(os.path.join(OUT, os.environ["PYTEST_XDIST_WORKER"] + "-{i}"), "w") as f:
+        f.write(repr(seen))
+"""
+                for i in range(4)
+            )
+        )
+    )
+    proc, report = run_conformance_subprocess(
+        pytester.path, str(path), "-n", "2", "--tf2conf-devices", "CPU:0",
+        "--tf2conf-modes", "eager", profile="quick", timeout=300,
+    )  # fmt: skip
+    assert report, proc.stdout[-3000:] + proc.stderr[-3000:]
+    seed = report["environment"]["seed"]
+    seen = {eval(p.read_text()) for p in out.iterdir()}
+    workers = {p.name.split("-")[0] for p in out.iterdir()}
+    assert len(workers) == 2, workers
+    expected_threads = max(1, (os.cpu_count() or 1) // 2)
+    assert seen == {(seed, expected_threads)}, (seen, seed)
