@@ -33,11 +33,13 @@ test: $(BIN)/.installed
 	$(BIN)/ruff check pytest_tf2conf tests bench
 	$(BIN)/pytest tests -q -p no:cacheprovider
 
-# Wall time, hypothesis examples/s and traces per suite file and mode (figures, not tests).
+# Wall time, hypothesis examples/s, traces, the worst property and the cost per claim x
+# target per suite file and mode; then Target.run against the direct call (figures, not tests).
 BENCH_SUITES ?= eager graph tape tensor
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_suites.py --profile $(PROFILE) --devices CPU:0 \
 		$(addprefix pytest_tf2conf/suites/,$(BENCH_SUITES))
+	$(BIN)/python bench/bench_target_run.py
 
 # TensorFlow 2.15.1 and 2.20.0 against 2.21.0, each in its own venv; diffs in reports/examples/.
 validate-upgrade:

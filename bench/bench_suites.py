@@ -111,6 +111,46 @@ def render(path: str, wall: float, table: dict[tuple[str, str], dict[str, float]
     return "\n".join(lines)
 
 
+def worst_properties(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per graph mode, the property (test function, all targets of that mode together) with
+    the most traces per example (``function``) or XLA compilations per example (``xla``)."""
+    measure = {"function": "traces", "xla": "compiles"}
+    totals: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for result in results:
+        mode = result.get("mode")
+        if mode not in measure or not result.get("examples"):
+            continue
+        row = totals[(result.get("nodeid", "").split("[")[0], mode)]
+        row["examples"] += float(result["examples"])
+        row["count"] += float(result.get(measure[mode]) or 0)
+        row["seconds"] += float(result.get("compile_seconds") or 0.0)
+    worst: dict[str, dict[str, Any]] = {}
+    for (test, mode), row in totals.items():
+        per_example = row["count"] / row["examples"]
+        if per_example > worst.get(mode, {}).get("per_example", -1.0):
+            worst[mode] = {"test": test, "per_example": per_example, **row}
+    return worst
+
+
+def cost_per_result(wall: float, report: dict[str, Any]) -> tuple[int, float]:
+    """(distinct claim x target results, wall seconds per result)."""
+    pairs = {(r.get("claim"), r.get("target")) for r in report.get("results", [])}
+    return len(pairs), (wall / len(pairs) if pairs else 0.0)
+
+
+def render_extras(wall: float, report: dict[str, Any], results: list[dict[str, Any]]) -> str:
+    pairs, cost = cost_per_result(wall, report)
+    lines = [f"cost per claim x target: {cost:.3f}s ({pairs} results, {wall:.1f}s wall)"]
+    for mode, row in sorted(worst_properties(results).items()):
+        what = "traces" if mode == "function" else "XLA compiles"
+        lines.append(
+            f"worst {mode} property: {row['test']} {row['per_example']:.2f} {what}/example "
+            f"({int(row['count'])} over {int(row['examples'])} examples, "
+            f"{row['seconds']:.2f}s compiling)"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="+", help="suite folders or test files")
@@ -122,8 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     dump: dict[str, Any] = {}
     for path in args.paths:
         wall, report = run_suite(str(Path(path).resolve()), args.profile, args.devices, args.modes)
-        table = summarize(unique_results(report))
+        results = unique_results(report)
+        table = summarize(results)
         print(render(path, wall, table), flush=True)
+        print(render_extras(wall, report, results), flush=True)
         dump[path] = {"wall": wall, "rows": {f"{f}|{m}": dict(r) for (f, m), r in table.items()}}
     if args.json:
         args.json.write_text(json.dumps(dump, indent=2))

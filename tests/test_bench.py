@@ -73,3 +73,22 @@ def test_render_compares_each_graph_mode_with_eager(bench):
     assert rows["xla"][7] == "0.12/2.50"
     assert rows["xla"][9] == "40.00"  # compiles per test
     assert rows["eager"][7] == rows["-"][7] == "-"
+
+
+def test_worst_property_per_graph_mode(bench) -> None:
+    worst = bench.worst_properties(bench.unique_results(REPORT))
+    # test_add under XLA: 40 compiles over 50 examples; function: 3 traces over 100
+    assert worst["xla"]["test"] == "eager/test_ops.py::test_add"
+    assert worst["xla"]["per_example"] == pytest.approx(0.8)
+    assert worst["function"]["per_example"] == pytest.approx(0.03)
+    assert "eager" not in worst
+
+
+def test_cost_per_claim_and_target(bench) -> None:
+    report = {
+        "results": [dict(r, claim=r.get("claim", "c"), target=r["mode"]) for r in REPORT["results"]]
+    }
+    pairs, cost = bench.cost_per_result(10.0, report)
+    # claims c and second on function; c on eager, xla and the host test (mode None)
+    assert pairs == 5
+    assert cost == pytest.approx(2.0)
