@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from . import options, profiles, tf_runtime
+from . import options, profiles, shards, tf_runtime
 from .claims import Catalogue
 from .report.collect import Collector
 from .targets import Target, build_targets, select_devices
@@ -199,7 +199,9 @@ def apply_collection_policies(
         _apply_expectations(state, items, payload_key)
     _apply_timeout(state, config, items, payload_key)
     if state.settings.shard is not None:
-        keep, drop = shard_split(items, state.settings.shard, payload_key)
+        # Every shard process and xdist worker computes the same split from the same items.
+        test_ids = [_shard_id(item, payload_key) for item in items]
+        keep, drop = shards.shard_split(items, test_ids, state.settings.shard)
         if drop:
             config.hook.pytest_deselected(items=drop)
             items[:] = keep
@@ -273,21 +275,7 @@ def _alarm_pending() -> bool:
     return bool(getitimer and getitimer(signal.ITIMER_REAL)[0] > 0)
 
 
-def shard_key(test_id: str) -> int:
-    import hashlib
-
-    return int.from_bytes(hashlib.sha256(test_id.encode()).digest()[:8], "big")
-
-
-def shard_split(
-    items: list[pytest.Item], shard: tuple[int, int], payload_key: Any
-) -> tuple[list[pytest.Item], list[pytest.Item]]:
-    """Items of shard ``index`` of ``count`` (from 1), by a stable hash of the test id."""
-    index, count = shard
-    keep: list[pytest.Item] = []
-    drop: list[pytest.Item] = []
-    for item in items:
-        payload = item.stash.get(payload_key, None)
-        test_id = payload["test"] if payload else item.nodeid
-        (keep if shard_key(test_id) % count == index - 1 else drop).append(item)
-    return keep, drop
+def _shard_id(item: pytest.Item, payload_key: Any) -> str:
+    # The report's stable test id, so that a test's shard is the same on every machine.
+    payload = item.stash.get(payload_key, None)
+    return payload["test"] if payload else item.nodeid
