@@ -45,6 +45,7 @@ class RunState:
     expectations_info: dict[str, Any] | None = None
     _keras_targets: list[Any] | None = None
     keras_unavailable: str | None = None  # why the Keras suites do not apply, if they don't
+    shard_durations: dict[str, float] | None = None  # test id -> seconds (--tf2conf-durations)
 
     def keras_targets(self) -> list[Any]:
         """Targets of the Keras suites; built on first use, so TF-only runs skip Keras."""
@@ -82,6 +83,7 @@ class RunState:
             shard=f"{self.settings.shard[0]}/{self.settings.shard[1]}"
             if self.settings.shard
             else None,
+            shard_durations=str(self.settings.durations) if self.settings.durations else None,
         )
         return env
 
@@ -117,6 +119,7 @@ def _sandbox_keras_home() -> None:
 def start(config: pytest.Config) -> RunState:
     """Validate options, initialise TensorFlow and resolve the targets (usage errors exit 4)."""
     settings = options.read_settings(config)
+    durations = _load_durations(settings.durations)  # before TensorFlow: a bad file fails fast
     hyp_settings = profiles.register_and_load(settings.profile)
     seed = _fix_seed(config, hyp_settings.derandomize)
     _sandbox_keras_home()
@@ -141,6 +144,7 @@ def start(config: pytest.Config) -> RunState:
         hypothesis_seed=seed,
         argv=list(config.invocation_params.args),
         rootdir=str(config.rootpath),
+        shard_durations=durations,
     )
     if not state.is_worker:
         state.collector = Collector(settings.report_dir, state.environment, lambda: state)
@@ -148,6 +152,15 @@ def start(config: pytest.Config) -> RunState:
     if not runtime.available:
         config.pluginmanager.register(WithoutTensorFlow(runtime.import_error or ""))
     return state
+
+
+def _load_durations(path: Path | None) -> dict[str, float] | None:
+    if path is None:
+        return None
+    try:
+        return shards.load_durations(path)
+    except shards.DurationsError as exc:
+        raise pytest.UsageError(f"--tf2conf-durations: {exc}") from None
 
 
 class WithoutTensorFlow:
@@ -201,7 +214,9 @@ def apply_collection_policies(
     if state.settings.shard is not None:
         # Every shard process and xdist worker computes the same split from the same items.
         test_ids = [_shard_id(item, payload_key) for item in items]
-        keep, drop = shards.shard_split(items, test_ids, state.settings.shard)
+        keep, drop = shards.shard_split(
+            items, test_ids, state.settings.shard, state.shard_durations
+        )
         if drop:
             config.hook.pytest_deselected(items=drop)
             items[:] = keep
@@ -276,6 +291,6 @@ def _alarm_pending() -> bool:
 
 
 def _shard_id(item: pytest.Item, payload_key: Any) -> str:
-    # The report's stable test id, so that a test's shard is the same on every machine.
+    # The report's stable test id: the same on every machine, and the key of its durations.
     payload = item.stash.get(payload_key, None)
     return payload["test"] if payload else item.nodeid
