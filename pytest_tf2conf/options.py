@@ -49,7 +49,13 @@ OPTIONS = (
     ),
     OptionSpec(
         "tf2conf-shard",
-        "run shard I of N (e.g. 2/4): a deterministic split of the tests by a hash of their id",
+        "run shard I of N (e.g. 2/4): a deterministic split of the tests by a hash of their id "
+        "(or balanced by --tf2conf-durations)",
+    ),
+    OptionSpec(
+        "tf2conf-durations",
+        "JSON report of a previous run: --tf2conf-shard balances the shards by its test "
+        "durations (longest first) instead of hashing test ids",
     ),
     OptionSpec(
         "tf2conf-expectations",
@@ -103,6 +109,7 @@ class Settings:
     profile: str
     report_dir: Path
     shard: tuple[int, int] | None = None  # (index from 1, count)
+    durations: Path | None = None  # report whose test durations balance the shards
     expectations: Path | None = None
     known_deviations: bool = True
     timeout: float = DEFAULT_TIMEOUT
@@ -146,10 +153,12 @@ def read_settings(config: pytest.Config) -> Settings:
     report_dir = Path(str(raw_value(config, "tf2conf-report") or DEFAULT_REPORT_DIR))
     if not report_dir.is_absolute():
         report_dir = Path(config.invocation_params.dir) / report_dir
-    expectations_raw = raw_value(config, "tf2conf-expectations")
-    expectations = Path(str(expectations_raw)) if expectations_raw else None
-    if expectations is not None and not expectations.is_absolute():
-        expectations = Path(config.invocation_params.dir) / expectations
+    shard = parse_shard(raw_value(config, "tf2conf-shard"))
+    durations = _path(config, "tf2conf-durations")
+    if durations is not None and shard is None:
+        raise pytest.UsageError(
+            "--tf2conf-durations: needs --tf2conf-shard I/N (the durations balance the shards)"
+        )
     return Settings(
         device_spec=_split(raw_value(config, "tf2conf-devices")),
         modes=modes,
@@ -157,11 +166,21 @@ def read_settings(config: pytest.Config) -> Settings:
         virtual_cpus=virtual_cpus,
         profile=profile,
         report_dir=report_dir,
-        shard=parse_shard(raw_value(config, "tf2conf-shard")),
-        expectations=expectations,
+        shard=shard,
+        durations=durations,
+        expectations=_path(config, "tf2conf-expectations"),
         known_deviations=not raw_value(config, "tf2conf-no-known-deviations"),
         timeout=_timeout(raw_value(config, "tf2conf-timeout")),
     )
+
+
+def _path(config: pytest.Config, option: str) -> Path | None:
+    """A file option; a relative path is relative to where pytest was invoked."""
+    raw = raw_value(config, option)
+    if not raw:
+        return None
+    path = Path(str(raw))
+    return path if path.is_absolute() else Path(config.invocation_params.dir) / path
 
 
 def parse_shard(value: str | bool | None) -> tuple[int, int] | None:

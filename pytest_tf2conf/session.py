@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from . import options, profiles, tf_runtime
+from . import options, profiles, shards, tf_runtime
 from .claims import Catalogue
 from .report.collect import Collector
 from .targets import Target, build_targets, select_devices
@@ -45,6 +45,7 @@ class RunState:
     expectations_info: dict[str, Any] | None = None
     _keras_targets: list[Any] | None = None
     keras_unavailable: str | None = None  # why the Keras suites do not apply, if they don't
+    shard_durations: dict[str, float] | None = None  # test id -> seconds (--tf2conf-durations)
 
     def keras_targets(self) -> list[Any]:
         """Targets of the Keras suites; built on first use, so TF-only runs skip Keras."""
@@ -82,6 +83,7 @@ class RunState:
             shard=f"{self.settings.shard[0]}/{self.settings.shard[1]}"
             if self.settings.shard
             else None,
+            shard_durations=str(self.settings.durations) if self.settings.durations else None,
         )
         return env
 
@@ -125,6 +127,7 @@ def _sandbox_keras_home() -> None:
 def start(config: pytest.Config) -> RunState:
     """Validate options, initialise TensorFlow and resolve the targets (usage errors exit 4)."""
     settings = options.read_settings(config)
+    durations = _load_durations(settings.durations)  # before TensorFlow: a bad file fails fast
     hyp_settings = profiles.register_and_load(settings.profile)
     seed = _fix_seed(config, hyp_settings.derandomize)
     _sandbox_keras_home()
@@ -149,6 +152,7 @@ def start(config: pytest.Config) -> RunState:
         hypothesis_seed=seed,
         argv=list(config.invocation_params.args),
         rootdir=str(config.rootpath),
+        shard_durations=durations,
     )
     if not state.is_worker:
         state.collector = Collector(settings.report_dir, state.environment, lambda: state)
@@ -166,6 +170,15 @@ def _threads_per_worker(config: pytest.Config) -> int | None:
         return None
     workers = int(worker_input.get("workercount") or os.environ.get("PYTEST_XDIST_WORKER_COUNT", 1))
     return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+def _load_durations(path: Path | None) -> dict[str, float] | None:
+    if path is None:
+        return None
+    try:
+        return shards.load_durations(path)
+    except shards.DurationsError as exc:
+        raise pytest.UsageError(f"--tf2conf-durations: {exc}") from None
 
 
 class WithoutTensorFlow:
@@ -217,7 +230,11 @@ def apply_collection_policies(
         _apply_expectations(state, items, payload_key)
     _apply_timeout(state, config, items, payload_key)
     if state.settings.shard is not None:
-        keep, drop = shard_split(items, state.settings.shard, payload_key)
+        # Every shard process and xdist worker computes the same split from the same items.
+        test_ids = [_shard_id(item, payload_key) for item in items]
+        keep, drop = shards.shard_split(
+            items, test_ids, state.settings.shard, state.shard_durations
+        )
         if drop:
             config.hook.pytest_deselected(items=drop)
             items[:] = keep
@@ -291,21 +308,7 @@ def _alarm_pending() -> bool:
     return bool(getitimer and getitimer(signal.ITIMER_REAL)[0] > 0)
 
 
-def shard_key(test_id: str) -> int:
-    import hashlib
-
-    return int.from_bytes(hashlib.sha256(test_id.encode()).digest()[:8], "big")
-
-
-def shard_split(
-    items: list[pytest.Item], shard: tuple[int, int], payload_key: Any
-) -> tuple[list[pytest.Item], list[pytest.Item]]:
-    """Items of shard ``index`` of ``count`` (from 1), by a stable hash of the test id."""
-    index, count = shard
-    keep: list[pytest.Item] = []
-    drop: list[pytest.Item] = []
-    for item in items:
-        payload = item.stash.get(payload_key, None)
-        test_id = payload["test"] if payload else item.nodeid
-        (keep if shard_key(test_id) % count == index - 1 else drop).append(item)
-    return keep, drop
+def _shard_id(item: pytest.Item, payload_key: Any) -> str:
+    # The report's stable test id: the same on every machine, and the key of its durations.
+    payload = item.stash.get(payload_key, None)
+    return payload["test"] if payload else item.nodeid
