@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -161,6 +162,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command][2](args)
+    except BrokenPipeError:
+        # The reader stopped reading (`tf2conf claims | head`): not an error. Point stdout
+        # at /dev/null so that the interpreter's final flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:
         # CommandError, ReportError, ExpectationError: marked rather than listed, so the
         # check holds even when a module was imported twice (pytester restores sys.modules).
