@@ -114,6 +114,8 @@ def _target_fields(item: pytest.Item) -> dict[str, Any]:
 def _item_payload(item: pytest.Item, declared: list[Any]) -> dict[str, Any]:
     return {
         "test": _test_id(item),
+        # A bundled suite's test is found again in the installed package (repro scripts).
+        "bundled": _is_suite_item(item),
         "claims": [c.id for c in declared],
         "claim_info": [c.as_dict() for c in declared],
         **_target_fields(item),

@@ -60,3 +60,13 @@ def test_hostile_names_give_safe_file_names_and_valid_scripts(tmp_path: Path) ->
 
 def _shape(source: str) -> list[str]:
     return [type(node).__name__ for node in ast.walk(ast.parse(source))]
+
+
+@pytest.mark.parametrize("bundled", [True, False])
+def test_bundled_suites_are_found_in_the_installed_package(bundled: bool) -> None:
+    # Run from a scratch folder, a bundled test's node id equals its test id: only the
+    # result's own mark says where the script must look for it.
+    row = result("eager.x", "CPU:0-eager", "failed", bundled=bundled)
+    assert row["test"] == row["nodeid"]
+    script = repro.render_script(make_report([row]), [row])
+    assert f'"bundled": {str(bundled).lower()}' in script

@@ -157,7 +157,9 @@ def render_script(report: dict[str, Any], failures: list[dict[str, Any]]) -> str
             {
                 "test": str(result.get("test", "")),
                 "nodeid": str(result.get("nodeid", result.get("test", ""))),
-                "bundled": result.get("test") != result.get("nodeid"),
+                # Runs of the bundled suites mark their results; older reports did not, and
+                # there a node id unlike the test id meant a bundled suite run from elsewhere.
+                "bundled": bool(result.get("bundled", result.get("test") != result.get("nodeid"))),
                 "blob": blob if isinstance(blob, list) and len(blob) == 2 else None,
             }
         )
