@@ -10,6 +10,9 @@ REPORTS ?= $(CURDIR)/reports
 PROFILE ?= ci
 # Extra pytest arguments for the conformance run, e.g. ARGS="--tf2conf-modes eager".
 ARGS ?=
+# pytest-xdist workers for the conformance run: "auto" is one per core (measured on 2 cores:
+# docs/performance.md); JOBS=0 runs in one process.
+JOBS ?= auto
 
 .PHONY: conformance test lint bench validate-upgrade clean
 
@@ -26,7 +29,8 @@ $(BIN)/.installed: pyproject.toml Makefile
 conformance: $(BIN)/.installed
 	mkdir -p $(REPORTS)
 	cd "$$(mktemp -d)" && $(CURDIR)/$(BIN)/pytest --tf2conf --tf2conf-virtual-cpus 2 \
-		--tf2conf-profile $(PROFILE) --tf2conf-report $(REPORTS) -q -p no:cacheprovider $(ARGS)
+		--tf2conf-profile $(PROFILE) --tf2conf-report $(REPORTS) -q -p no:cacheprovider \
+		-n $(JOBS) $(ARGS)
 
 # The project's own tests (plugin, reports, planted faults).
 test: $(BIN)/.installed
