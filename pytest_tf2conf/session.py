@@ -29,6 +29,15 @@ SUITES_DIR = Path(__file__).parent / "suites"
 KNOWN_DEVIATIONS = Path(__file__).parent / "known_deviations.toml"
 
 
+@dataclass(frozen=True)
+class RequestedSetup:
+    """What the run asked TensorFlow for; the runtime suite compares it with what TF lists."""
+
+    virtual_cpus: int  # --tf2conf-virtual-cpus (0: no split asked)
+    device_spec: tuple[str, ...]  # --tf2conf-devices as given (empty: every device)
+    devices: tuple[str, ...]  # the devices the run selected when TensorFlow started
+
+
 @dataclass
 class RunState:
     settings: options.Settings
@@ -59,6 +68,13 @@ class RunState:
                 self.keras_unavailable = str(exc)
                 self._keras_targets = []
         return self._keras_targets
+
+    def requested(self) -> RequestedSetup:
+        return RequestedSetup(
+            virtual_cpus=self.settings.virtual_cpus,
+            device_spec=self.settings.device_spec,
+            devices=tuple(self.devices),
+        )
 
     def environment(self) -> dict[str, Any]:
         env: dict[str, Any] = tf_runtime.environment(self.runtime)
