@@ -7,6 +7,8 @@ process is split already). Without the runtime claim such a run passes, on fewer
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from tests.helpers import run_conformance_subprocess, suite
@@ -32,6 +34,24 @@ def test_stock_run_passes_once_on_host(run_conformance) -> None:
     assert run.result.ret == 0, run.result.outlines[-20:]
     assert run.outcomes == {(CLAIM, "host"): "passed"}
     assert len(run.report["results"]) == 2  # two tests, each once per run, not per target
+
+
+def test_selected_device_that_tf_does_not_list_fails(run_conformance, monkeypatch) -> None:
+    """A device the run selected at start is gone when the suite runs (start() already
+    rejects a --tf2conf-devices entry TF does not list: a usage error)."""
+    from pytest_tf2conf import session
+
+    real = session.RunState.requested
+
+    def with_lost_device(self):
+        asked = real(self)
+        return dataclasses.replace(asked, devices=(*asked.devices, "CPU:5"))
+
+    monkeypatch.setattr(session.RunState, "requested", with_lost_device)
+    run = run_conformance(suite(SUITE))
+    assert run.result.ret == pytest.ExitCode.TESTS_FAILED
+    (failed,) = [r for r in run.report["results"] if r["outcome"] == "failed"]
+    assert "the run selected CPU:5, TensorFlow lists CPU:0, CPU:1" in failed["message"]
 
 
 def test_split_accepted_but_not_applied_fails_the_run(pytester: pytest.Pytester) -> None:
