@@ -187,6 +187,12 @@ def _text(entry: dict[str, Any], key: str, where: str) -> str | None:
     return value
 
 
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value from the file, quoted and cut short for a one-line message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def parse(text: str, source: str = "expectations") -> list[Expectation]:
     try:
         data = tomllib.loads(text)
@@ -194,10 +200,16 @@ def parse(text: str, source: str = "expectations") -> list[Expectation]:
         raise ExpectationError(f"{source}: not valid TOML: {exc}") from None
     except RecursionError:
         raise ExpectationError(f"{source}: not valid TOML: nested too deeply") from None
+    return from_data(data, source)
+
+
+def from_data(data: dict[str, Any], source: str = "expectations") -> list[Expectation]:
+    """Validate parsed TOML: every key, type and value is checked, never assumed."""
     unknown_tables = sorted(set(data) - {"expectation"})
     if unknown_tables:
         raise ExpectationError(
-            f"{source}: unknown key {unknown_tables[0]!r} (entries are [[expectation]] tables)"
+            f"{source}: unknown key {_shown(unknown_tables[0])} (entries are [[expectation]] "
+            "tables)"
         )
     entries = data.get("expectation", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
@@ -208,11 +220,13 @@ def parse(text: str, source: str = "expectations") -> list[Expectation]:
         unknown = sorted(set(entry) - set(KEYS))
         if unknown:
             raise ExpectationError(
-                f"{where}: unknown key {unknown[0]!r} (valid: {', '.join(KEYS)})"
+                f"{where}: unknown key {_shown(unknown[0])} (valid: {', '.join(KEYS)})"
             )
         action = entry.get("action", "xfail")
         if action not in ACTIONS:
-            raise ExpectationError(f"{where}: action must be one of {', '.join(ACTIONS)}")
+            raise ExpectationError(
+                f"{where}: action must be one of {', '.join(ACTIONS)}, got {_shown(action)}"
+            )
         strict = entry.get("strict", True)
         if not isinstance(strict, bool):
             raise ExpectationError(f"{where}: strict must be true or false")
@@ -226,16 +240,24 @@ def parse(text: str, source: str = "expectations") -> list[Expectation]:
                 action=action,
                 reason=_text(entry, "reason", where) or "known deviation (tf2conf expectations)",
                 strict=strict,
-                tensorflow=VersionRange.parse(version) if version else None,
+                tensorflow=_version_range(version, where) if version else None,
                 **conditions,
             )
         )
     return out
 
 
+def _version_range(text: str, where: str) -> VersionRange:
+    try:
+        return VersionRange.parse(text)
+    except ExpectationError as exc:
+        raise ExpectationError(f"{where}: tensorflow: {exc}") from None
+
+
 def load(path: Path) -> list[Expectation]:
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)  # bounded: the file may be huge or endless
     except OSError as exc:
         raise ExpectationError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(raw) > MAX_FILE_BYTES:
@@ -244,6 +266,10 @@ def load(path: Path) -> list[Expectation]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ExpectationError(f"{path}: not UTF-8 text") from None
+    if not text.strip():
+        # Likely a failed write or the wrong file; a baseline without entries still has
+        # the comment header that `tf2conf expectations --from-report` writes.
+        raise ExpectationError(f"{path}: empty file (no [[expectation]] entries, no comment)")
     return parse(text, str(path))
 
 

@@ -15,7 +15,7 @@ from . import options, recording
 from .claims import MARKER, Catalogue, ClaimError, claims_of
 
 if TYPE_CHECKING:
-    from .session import RunState
+    from .session import RequestedSetup, RunState
 
 SUITES_DIR = Path(__file__).parent / "suites"
 STATE = pytest.StashKey["RunState"]()
@@ -59,6 +59,14 @@ def tf2conf_devices(pytestconfig: pytest.Config) -> list[str]:
     """The logical devices selected for this run (e.g. ["CPU:0", "CPU:1"])."""
     state = _state(pytestconfig)
     return list(state.devices) if state is not None else []
+
+
+@pytest.fixture(scope="session")
+def tf2conf_requested(pytestconfig: pytest.Config) -> RequestedSetup | None:
+    """What the run asked for (virtual CPUs, device spec, selected devices); None without
+    ``--tf2conf``. The runtime suite checks that TensorFlow applied it."""
+    state = _state(pytestconfig)
+    return state.requested() if state is not None else None
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:

@@ -29,6 +29,15 @@ SUITES_DIR = Path(__file__).parent / "suites"
 KNOWN_DEVIATIONS = Path(__file__).parent / "known_deviations.toml"
 
 
+@dataclass(frozen=True)
+class RequestedSetup:
+    """What the run asked TensorFlow for; the runtime suite compares it with what TF lists."""
+
+    virtual_cpus: int  # --tf2conf-virtual-cpus (0: no split asked)
+    device_spec: tuple[str, ...]  # --tf2conf-devices as given (empty: every device)
+    devices: tuple[str, ...]  # the devices the run selected when TensorFlow started
+
+
 @dataclass
 class RunState:
     settings: options.Settings
@@ -41,6 +50,9 @@ class RunState:
     collector: Collector | None = None
     argv: list[str] = field(default_factory=list)
     rootdir: str | None = None
+    # Entries of --tf2conf-expectations, then the bundled known deviations (loaded at start)
+    expectations: list[Any] = field(default_factory=list)
+    known_deviations: list[Any] = field(default_factory=list)
     # {"file", "entries", "unmatched": [...], "applied": n} when --tf2conf-expectations is given
     expectations_info: dict[str, Any] | None = None
     _keras_targets: list[Any] | None = None
@@ -60,6 +72,13 @@ class RunState:
                 self.keras_unavailable = str(exc)
                 self._keras_targets = []
         return self._keras_targets
+
+    def requested(self) -> RequestedSetup:
+        return RequestedSetup(
+            virtual_cpus=self.settings.virtual_cpus,
+            device_spec=self.settings.device_spec,
+            devices=tuple(self.devices),
+        )
 
     def environment(self) -> dict[str, Any]:
         env: dict[str, Any] = tf_runtime.environment(self.runtime)
@@ -130,6 +149,7 @@ def start(config: pytest.Config) -> RunState:
     durations = _load_durations(settings.durations)  # before TensorFlow: a bad file fails fast
     hyp_settings = profiles.register_and_load(settings.profile)
     seed = _fix_seed(config, hyp_settings.derandomize)
+    entries, known = _load_expectations(settings)  # a bad file stops the run before TF starts
     _sandbox_keras_home()
 
     runtime = tf_runtime.import_tensorflow()
@@ -153,6 +173,8 @@ def start(config: pytest.Config) -> RunState:
         argv=list(config.invocation_params.args),
         rootdir=str(config.rootpath),
         shard_durations=durations,
+        expectations=entries,
+        known_deviations=known,
     )
     if not state.is_worker:
         state.collector = Collector(settings.report_dir, state.environment, lambda: state)
@@ -160,6 +182,22 @@ def start(config: pytest.Config) -> RunState:
     if not runtime.available:
         config.pluginmanager.register(WithoutTensorFlow(runtime.import_error or ""))
     return state
+
+
+def _load_expectations(settings: options.Settings) -> tuple[list[Any], list[Any]]:
+    """The user's expectations file and the bundled known deviations, as the run applies them.
+
+    Loaded when the run starts, not at collection: a broken file is a usage error before
+    TensorFlow starts and before the report collector exists (no empty report is written).
+    """
+    from . import expectations
+
+    try:
+        entries = expectations.load(settings.expectations) if settings.expectations else []
+    except expectations.ExpectationError as exc:
+        raise pytest.UsageError(f"--tf2conf-expectations: {exc}") from None
+    known = expectations.load(KNOWN_DEVIATIONS) if settings.known_deviations else []
+    return entries, known
 
 
 def _threads_per_worker(config: pytest.Config) -> int | None:
@@ -246,14 +284,8 @@ def _apply_expectations(state: RunState, items: list[pytest.Item], payload_key: 
     from . import expectations
 
     path = state.settings.expectations
-    entries: list[Any] = []
-    if path is not None:
-        try:
-            entries = expectations.load(path)
-        except expectations.ExpectationError as exc:
-            raise pytest.UsageError(f"--tf2conf-expectations: {exc}") from None
     # The user's entries come first: they override the bundled known deviations.
-    known = expectations.load(KNOWN_DEVIATIONS) if state.settings.known_deviations else []
+    entries, known = state.expectations, state.known_deviations
     applied = 0
     for item in items:
         payload = item.stash.get(payload_key, None)

@@ -174,3 +174,21 @@ def test_known_bad_expectations(text: str) -> None:
     with with_files({"e.toml": text.encode()}) as (_folder, paths):
         code, _, err = run_cli(["expectations", "--check", paths["e.toml"]])
         check_rejected_cleanly(code, err)
+
+
+@pytest.mark.parametrize(
+    "make_args",
+    [
+        lambda folder, good: ["expectations", "--from-report", str(folder)],  # a directory
+        lambda folder, good: ["expectations", "--from-report", str(folder / "missing.json")],
+        lambda folder, good: ["expectations", "--from-report", good, "-o", str(folder)],
+        lambda folder, good: ["expectations", "--check", str(folder)],
+        lambda folder, good: ["expectations", "--check", str(folder / "missing.toml")],
+    ],
+    ids=["report-dir", "report-missing", "output-dir", "check-dir", "check-missing"],
+)
+def test_expectations_command_on_bad_paths(make_args) -> None:
+    with with_files({"good.json": VALID_TEXT.encode()}) as (folder, paths):
+        code, _, err = run_cli(make_args(folder, paths["good.json"]))
+        check_rejected_cleanly(code, err)
+        assert str(folder) in err

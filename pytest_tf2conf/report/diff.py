@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from .normalize import scrub_tf_counters
 from .schema import claim_outcomes
 
 REGRESSED = ("failed", "error", "crashed", "unsupported")
@@ -35,7 +36,8 @@ ENV_KEYS = (
 
 
 # Parts of messages that change from run to run without meaning anything: addresses, ids of
-# traced functions and config protos, temporary paths.
+# traced functions and config protos, temporary paths (and TensorFlow's process-wide
+# function and variable numbers: ``scrub_tf_counters``).
 _NOISE = (
     (re.compile(r"0x[0-9a-fA-F]+"), "0x…"),
     (re.compile(r"\d{4,}"), "…"),
@@ -48,7 +50,7 @@ def normalise(message: str) -> str:
 
     Hypothesis' notes below it (failing case, explanation) vary between runs and versions.
     """
-    message = message.strip().split("\n", 1)[0]
+    message = scrub_tf_counters(message.strip().split("\n", 1)[0])
     for pattern, replacement in _NOISE:
         message = pattern.sub(replacement, message)
     return " ".join(message.split())
