@@ -139,6 +139,43 @@ COMMANDS["expectations"] = (
 )
 
 
+# -- report --from-journal ---------------------------------------------------------------------
+def _add_report(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--from-journal",
+        metavar="DIR",
+        required=True,
+        help="the report folder (or tf2conf-journal.jsonl) of a run that died",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="DIR2", help="write the report here (default DIR)"
+    )
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import collect, journal, recover
+
+    found = journal.read(journal.path_in(args.from_journal))
+    report = recover.report(found)
+    folder = Path(args.output) if args.output else found.path.parent
+    try:
+        written = collect.write(report, folder)
+    except OSError as exc:
+        raise CommandError(f"cannot write {folder}: {exc.strerror or exc}") from None
+    if found.finished is None:
+        print(f"tf2conf report: the run died {_one_line(recover.describe_running(found))}")
+    for path in written[:3]:
+        print(f"tf2conf report: wrote {path}")
+    return 0
+
+
+COMMANDS["report"] = (
+    "write the report of a run that died (SIGSEGV, OOM killer...) from its journal",
+    _add_report,
+    _report,
+)
+
+
 def _emit(text: str, output: str | None) -> None:
     if not output:
         sys.stdout.write(text)

@@ -71,6 +71,11 @@ OPTIONS = (
         "per-test timeout in seconds (needs pytest-timeout; 0 disables)",
         default=str(DEFAULT_TIMEOUT),
     ),
+    OptionSpec(
+        "tf2conf-resume",
+        "continue the interrupted run whose journal is in DIR (a report folder): tests with a "
+        "result there are deselected and the report covers the whole run",
+    ),
 )
 
 
@@ -113,6 +118,7 @@ class Settings:
     expectations: Path | None = None
     known_deviations: bool = True
     timeout: float = DEFAULT_TIMEOUT
+    resume: Path | None = None  # the report folder (or journal) of the run to continue
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -171,6 +177,7 @@ def read_settings(config: pytest.Config) -> Settings:
         expectations=_path(config, "tf2conf-expectations"),
         known_deviations=not raw_value(config, "tf2conf-no-known-deviations"),
         timeout=_timeout(raw_value(config, "tf2conf-timeout")),
+        resume=_resume(config),
     )
 
 
@@ -197,6 +204,19 @@ def parse_shard(value: str | bool | None) -> tuple[int, int] | None:
             f"--tf2conf-shard: expected I/N with 1 <= I <= N (e.g. 1/4), got {value!r}"
         )
     return shard
+
+
+def _resume(config: pytest.Config) -> Path | None:
+    """The folder to resume from; its journal itself is read by the controller."""
+    value = raw_value(config, "tf2conf-resume")
+    if not value:
+        return None
+    path = Path(str(value))
+    if not path.is_absolute():
+        path = Path(config.invocation_params.dir) / path
+    if not path.exists():
+        raise pytest.UsageError(f"--tf2conf-resume: no such folder: {path}")
+    return path
 
 
 def _timeout(value: str | bool | None) -> float:

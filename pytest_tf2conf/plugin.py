@@ -171,6 +171,10 @@ def pytest_collection_modifyitems(
     from .session import apply_collection_policies
 
     apply_collection_policies(state, config, items, PAYLOAD)
+    if state.collector is not None:  # journal lines name the claims of each started test
+        state.collector.collected(
+            {item.nodeid: item.stash[PAYLOAD] for item in items if PAYLOAD in item.stash}
+        )
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)
@@ -206,12 +210,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
 
 @pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown where xdist is not installed
 def pytest_configure_node(node: Any) -> None:
-    """The controller's hypothesis seed goes to every worker (one seed per run)."""
+    """The controller's hypothesis seed goes to every worker (one seed per run), and the
+    tests a resumed run already has (each worker deselects them from its collection)."""
     state = _state(node.config)
     if state is not None:
-        from .session import WORKER_SEED_KEY
+        from .session import WORKER_RESUME_KEY, WORKER_SEED_KEY
 
         node.workerinput[WORKER_SEED_KEY] = state.hypothesis_seed
+        node.workerinput[WORKER_RESUME_KEY] = sorted(state.resume_done)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -21,6 +21,7 @@ import pytest
 
 from . import options, profiles, shards, tf_runtime
 from .claims import Catalogue
+from .report import journal, recover
 from .report.collect import Collector
 from .targets import Target, build_targets, select_devices
 
@@ -55,6 +56,8 @@ class RunState:
     known_deviations: list[Any] = field(default_factory=list)
     # {"file", "entries", "unmatched": [...], "applied": n} when --tf2conf-expectations is given
     expectations_info: dict[str, Any] | None = None
+    # test ids and node ids finished in the run this one resumes (deselected)
+    resume_done: frozenset[str] = frozenset()
     _keras_targets: list[Any] | None = None
     keras_unavailable: str | None = None  # why the Keras suites do not apply, if they don't
     shard_durations: dict[str, float] | None = None  # test id -> seconds (--tf2conf-durations)
@@ -134,6 +137,14 @@ def _fix_seed(config: pytest.Config, derandomize: bool) -> Any:
 
 
 WORKER_SEED_KEY = "tf2conf_hypothesis_seed"
+WORKER_RESUME_KEY = "tf2conf_resume_done"
+
+
+def _load_resume(folder: Path) -> recover.Resume:
+    try:
+        return recover.resume_from(journal.read(journal.path_in(folder)))
+    except journal.JournalError as exc:
+        raise pytest.UsageError(f"--tf2conf-resume: {exc}") from None
 
 
 def _sandbox_keras_home() -> None:
@@ -147,6 +158,9 @@ def start(config: pytest.Config) -> RunState:
     """Validate options, initialise TensorFlow and resolve the targets (usage errors exit 4)."""
     settings = options.read_settings(config)
     durations = _load_durations(settings.durations)  # before TensorFlow: a bad file fails fast
+    is_worker = hasattr(config, "workerinput")
+    # Before TensorFlow starts: a bad journal is a usage error that should not wait for it.
+    resume = _load_resume(settings.resume) if settings.resume and not is_worker else None
     hyp_settings = profiles.register_and_load(settings.profile)
     seed = _fix_seed(config, hyp_settings.derandomize)
     entries, known = _load_expectations(settings)  # a bad file stops the run before TF starts
@@ -168,7 +182,7 @@ def start(config: pytest.Config) -> RunState:
         runtime=runtime,
         devices=devices,
         targets=build_targets(devices, settings.modes),
-        is_worker=hasattr(config, "workerinput"),
+        is_worker=is_worker,
         hypothesis_seed=seed,
         argv=list(config.invocation_params.args),
         rootdir=str(config.rootpath),
@@ -176,8 +190,12 @@ def start(config: pytest.Config) -> RunState:
         expectations=entries,
         known_deviations=known,
     )
+    if resume is not None:
+        state.resume_done = resume.done
+    elif is_worker:  # the controller's list (pytest_configure_node): workers collect alike
+        state.resume_done = frozenset(config.workerinput.get(WORKER_RESUME_KEY, ()))
     if not state.is_worker:
-        state.collector = Collector(settings.report_dir, state.environment, lambda: state)
+        state.collector = Collector(settings.report_dir, state.environment, lambda: state, resume)
         config.pluginmanager.register(state.collector, "tf2conf-collector")
     if not runtime.available:
         config.pluginmanager.register(WithoutTensorFlow(runtime.import_error or ""))
@@ -252,7 +270,21 @@ def header_lines(state: RunState) -> list[str]:
         f"modes {', '.join(state.settings.modes)}; "
         f"profile {state.settings.profile}; seed {state.hypothesis_seed}",
         f"tf2conf: reports -> {state.settings.report_dir}",
+        *_resume_lines(state),
     ]
+
+
+def _resume_lines(state: RunState) -> list[str]:
+    collector = state.collector
+    if collector is None:  # an xdist worker
+        return []
+    lines = []
+    if collector.resume is not None:
+        finished = len(collector.resume.tests)
+        lines.append(f"tf2conf: resuming {state.settings.resume}: {finished} tests finished there")
+    if collector.earlier_crash:
+        lines.append(collector.earlier_crash)
+    return lines
 
 
 # -- collection policies: expectations, per-test timeout, shards -----------------------------
@@ -276,6 +308,24 @@ def apply_collection_policies(
         if drop:
             config.hook.pytest_deselected(items=drop)
             items[:] = keep
+    if state.resume_done:
+        keep, drop = resume_split(items, state.resume_done, payload_key)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+            items[:] = keep
+
+
+def resume_split(
+    items: list[pytest.Item], done: frozenset[str], payload_key: Any
+) -> tuple[list[pytest.Item], list[pytest.Item]]:
+    """Items still to run, and those the resumed run finished (by test id or node id)."""
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        payload = item.stash.get(payload_key, None)
+        finished = payload is not None and (payload["test"] in done or item.nodeid in done)
+        (drop if finished else keep).append(item)
+    return keep, drop
 
 
 def _apply_expectations(state: RunState, items: list[pytest.Item], payload_key: Any) -> None:

@@ -5,7 +5,9 @@ collection on, so each phase report, including the setup report sent by an xdist
 before it crashes, names what the test checks. Measurements of the call (traces, examples,
 falsifying example, tolerance) travel as ``tf2conf.call``. Only the controller (the single
 process without xdist) builds results from ``pytest_runtest_logreport``: ``-n auto`` loses
-nothing, and a test whose worker died is recorded as ``crashed``.
+nothing, and a test whose worker died is recorded as ``crashed``. The controller also keeps
+a journal of the run (``journal.py``), so that a crash of the process itself loses nothing
+either.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from typing import Any
 import pytest
 
 from ..targets import UNSUPPORTED_PREFIX
-from . import markdown, schema, terminal
+from . import markdown, recover, schema, terminal
+from .journal import JOURNAL_NAME, JournalWriter
 
 ITEM_PROPERTY = "tf2conf"
 CALL_PROPERTY = "tf2conf.call"
@@ -124,6 +127,7 @@ class Collector:
         report_dir: Path,
         environment: Callable[[], dict[str, Any]],
         state: Callable[[], Any] | None = None,
+        resume: recover.Resume | None = None,
     ) -> None:
         self.report_dir = report_dir
         self._environment = environment
@@ -131,6 +135,14 @@ class Collector:
         self.expectations: dict[str, Any] | None = None
         self.catalogue: dict[str, dict[str, str]] = {}
         self.tests: dict[str, dict[str, Any]] = {}  # nodeid -> accumulated result
+        self.resume = resume
+        if resume is not None:  # the interrupted run's results belong to this report
+            self.tests.update({nodeid: dict(entry) for nodeid, entry in resume.tests.items()})
+            self.add_claims(resume.claims)
+        self.journal = JournalWriter(report_dir / JOURNAL_NAME)
+        # nodeid -> item payload, when this process collected (not the xdist controller)
+        self.payloads: dict[str, dict[str, Any]] = {}
+        self.earlier_crash: str | None = None  # what set_aside did with a dead run's journal
         self.worker_environment: dict[str, Any] | None = None
         self.started = time.time()
         self.interrupted = False
@@ -141,6 +153,43 @@ class Collector:
     def add_claims(self, claims: list[dict[str, str]]) -> None:
         for entry in claims:
             self.catalogue.setdefault(entry["id"], entry)
+
+    def collected(self, payloads: dict[str, dict[str, Any]]) -> None:
+        """The conformance tests about to run here, so their started lines name claims."""
+        self.payloads.update(payloads)
+
+    # -- the journal -------------------------------------------------------------------
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if session.config.option.collectonly:
+            return
+        keep = self.resume.source if self.resume is not None else None
+        self.earlier_crash = recover.set_aside(self.report_dir, keep)
+
+    def _journal(self) -> JournalWriter:
+        """Opened before the first test (not at session start: the claims are known then)."""
+        if not self.journal.is_open and self.journal.error is None:
+            state = self._state() if self._state is not None else None
+            claims = dict(self.catalogue)
+            for claim in getattr(getattr(state, "catalogue", None), "as_dicts", list)():
+                claims.setdefault(claim["id"], claim)
+            environment = {k: v for k, v in self._environment().items() if v is not None}
+            if self.resume is not None:
+                environment["resumed_from"] = str(self.resume.source.parent)
+            header = {
+                "started": _iso(self.started),
+                "environment": environment,
+                "claims": list(claims.values()),
+                "expectations": getattr(state, "expectations_info", None),
+            }
+            carried = self.resume.carried_lines() if self.resume is not None else []
+            self.journal.open(header, carried)
+        return self.journal
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        # Written before the test runs: after a crash, the journal names it.
+        if nodeid in self.payloads:
+            self._journal().write("started", nodeid=nodeid, payload=self.payloads[nodeid])
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -153,6 +202,16 @@ class Collector:
             entry = self.tests[report.nodeid] = {**base, "nodeid": report.nodeid, "duration": 0.0}
             entry["outcome"] = None
             self.add_claims(base.get("claim_info", []))
+            if report.nodeid not in self.payloads:  # xdist: the first word of this test
+                self._journal().write("started", nodeid=report.nodeid, payload=base)
+        self._record(report, props, entry)
+        # Teardown is the last phase; xdist reports a dead worker's test as phase "???".
+        if report.when not in ("setup", "call"):
+            self._journal().write("result", entry=entry)
+
+    def _record(
+        self, report: pytest.TestReport, props: dict[str, Any], entry: dict[str, Any]
+    ) -> None:
         entry["duration"] = round(entry["duration"] + (report.duration or 0.0), 6)
         outcome = phase_outcome(report)
         if outcome is None:
@@ -174,7 +233,10 @@ class Collector:
     @pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown where xdist is not installed
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         output = getattr(node, "workeroutput", {}) or {}
-        self.add_claims(output.get("tf2conf_claims", []))
+        new = [c for c in output.get("tf2conf_claims", []) if c["id"] not in self.catalogue]
+        self.add_claims(new)
+        if new:
+            self._journal().write("claims", claims=new)
         if output.get("tf2conf_expectations") and self.expectations is None:
             self.expectations = output["tf2conf_expectations"]
         if output.get("tf2conf_environment") and self.worker_environment is None:
@@ -185,20 +247,14 @@ class Collector:
 
     # -- writing -----------------------------------------------------------------------
     def results(self) -> list[dict[str, Any]]:
-        rows = []
-        for entry in self.tests.values():
-            outcome = entry.get("outcome") or "error"
-            for claim_id in entry.get("claims", []):
-                row = {k: v for k, v in entry.items() if k not in ("claims", "claim_info")}
-                row.update(claim=claim_id, outcome=outcome, message=entry.get("message", ""))
-                row.setdefault("example", None)
-                rows.append(row)
-        return rows
+        return recover.result_rows(self.tests)
 
     def build(self, exitstatus: int) -> dict[str, Any]:
         environment = dict(self.worker_environment or {})
         environment.update({k: v for k, v in self._environment().items() if v is not None})
         environment["start_time"] = _iso(self.started)
+        if self.resume is not None:
+            environment["resumed_from"] = str(self.resume.source.parent)
         environment["end_time"] = _iso(time.time())
         complete = not self.interrupted and exitstatus != pytest.ExitCode.INTERRUPTED
         report = schema.build(environment, list(self.catalogue.values()), self.results(), complete)
@@ -214,6 +270,10 @@ class Collector:
             return
         self.report = self.build(int(exitstatus))
         self.written = write(self.report, self.report_dir)
+        # Last, after the report: a run that dies while writing it is still recoverable.
+        journal = self._journal()
+        journal.write("finished", exitstatus=int(exitstatus), complete=self.report["complete"])
+        journal.close()
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         # Printed whatever the verbosity (-q included): it is the run's main output.
@@ -221,6 +281,10 @@ class Collector:
             terminal.write(terminalreporter, self.report, self.report_dir / MARKDOWN_NAME)
         for path in self.written:
             terminalreporter.write_line(f"tf2conf: wrote {path}")
+        if self.earlier_crash:
+            terminalreporter.write_line(self.earlier_crash)
+        if self.journal.error:
+            terminalreporter.write_line(f"tf2conf: journal stopped: {self.journal.error}")
 
 
 def write(report: dict[str, Any], folder: Path) -> list[Path]:
