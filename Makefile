@@ -34,7 +34,7 @@ conformance: $(BIN)/.installed
 
 # The project's own tests (plugin, reports, planted faults).
 test: $(BIN)/.installed
-	$(BIN)/ruff check pytest_tf2conf tests bench
+	$(BIN)/ruff check pytest_tf2conf tests bench scripts
 	$(BIN)/pytest tests -q -p no:cacheprovider
 
 # Wall time, hypothesis examples/s, traces, the worst property and the cost per claim x
@@ -45,13 +45,20 @@ bench: $(BIN)/.installed
 		$(addprefix pytest_tf2conf/suites/,$(BENCH_SUITES))
 	$(BIN)/python bench/bench_target_run.py
 
+# Random seeds against the derandomized ci run: quick x SEEDS and thorough x 1, every
+# claim x target whose outcome differs is listed (exit 1 if any). Reports in reports/flake-check/.
+SEEDS ?= 5
+.PHONY: flake-check
+flake-check: $(BIN)/.installed
+	$(BIN)/python scripts/flake_check.py --seeds $(SEEDS) --thorough 1 --out $(REPORTS)/flake-check
+
 # TensorFlow 2.15.1 and 2.20.0 against 2.21.0, each in its own venv; diffs in reports/examples/.
 validate-upgrade:
 	bash scripts/validate_upgrade.sh
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check pytest_tf2conf tests bench
-	$(BIN)/ruff format --check pytest_tf2conf tests bench
+	$(BIN)/ruff check pytest_tf2conf tests bench scripts
+	$(BIN)/ruff format --check pytest_tf2conf tests bench scripts
 
 clean:
 	rm -rf $(VENV) reports/*.json reports/*.md reports/*.html build *.egg-info
