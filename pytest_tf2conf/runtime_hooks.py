@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -54,6 +55,9 @@ def _count_examples(record: recording.TestRecord) -> Iterator[None]:
         yield
 
 
+_FIRST_SETTINGS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
 @contextlib.contextmanager
 def _run_settings(item: pytest.Item) -> Iterator[None]:
     """No deadline for any suite property, fewer examples on XLA targets, and no shrinking
@@ -69,6 +73,11 @@ def _run_settings(item: pytest.Item) -> Iterator[None]:
         return
     from hypothesis import Phase, settings
 
+    # Hypothesis' own pytest plugin wraps a parametrized test's settings in a new child on
+    # every invocation and never unwraps them: a test parametrized a thousand times (the op
+    # database) would end in a RecursionError inside hypothesis. Each invocation starts
+    # again from the settings the function had when first run.
+    current = _FIRST_SETTINGS.setdefault(function, current)
     mode = getattr(getattr(_target_of(item), "mode", None), "name", None)
     changes: dict[str, Any] = {"deadline": None}
     if mode == "xla":

@@ -69,3 +69,36 @@ def test_real_failure_shrinks_within_the_budget(
     assert result["example"], result  # the (partly shrunk) falsifying example is reported
     # 2 s of shrinking, plus generation and the final replay; unbounded it takes ~30 s
     assert result["duration"] < 12, result["duration"]
+
+
+MANY_PARAMETRIZATIONS = """
+import pytest
+from hypothesis import given, settings, strategies as st
+from pytest_tf2conf import claim
+
+DOC = "https://www.tensorflow.org/api_docs/python/tf/constant"
+
+
+def depth(value):
+    found = 0
+    while value is not None:
+        value, found = getattr(value, "_fallback", None), found + 1
+    return found
+
+
+@claim("demo.many", "A property parametrized many times keeps its settings shallow.", DOC)
+@pytest.mark.parametrize("i", range(300))
+@settings(max_examples=1)
+@given(st.integers())
+def test_many(target, i, n):
+    # Without the plugin's reset, hypothesis adds a settings layer per invocation: past
+    # about a thousand invocations (the op database) that is a RecursionError.
+    assert depth(test_many._hypothesis_internal_use_settings) < 12
+"""
+
+
+def test_parametrized_properties_do_not_pile_up_settings(pytester: pytest.Pytester) -> None:
+    path = pytester.makepyfile(test_many=MANY_PARAMETRIZATIONS)
+    run = run_conformance_inprocess(pytester, str(path), *ARGS)
+    outcomes = {r["outcome"] for r in run.report["results"]}
+    assert outcomes == {"passed"} and len(run.report["results"]) == 300, outcomes
