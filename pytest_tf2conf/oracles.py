@@ -66,7 +66,7 @@ def _tf():
 # --- domains: maps of drawn arrays onto an op's domain (same dtype out) -----------------
 
 
-def _same_dtype(fn: Callable[[np.ndarray], np.ndarray]) -> Domain:
+def same_dtype(fn: Callable[[np.ndarray], np.ndarray]) -> Domain:
     def apply(a: np.ndarray) -> np.ndarray:
         a = np.asarray(a)
         if a.dtype.kind in "iu":
@@ -101,10 +101,10 @@ def _non_negative(a: np.ndarray) -> np.ndarray:
     return np.abs(a)
 
 
-AWAY_FROM_ZERO = _same_dtype(_away_from_zero)
-NO_INT_MIN = _same_dtype(_no_int_min)
-POSITIVE = _same_dtype(_positive)
-NON_NEGATIVE = _same_dtype(_non_negative)
+AWAY_FROM_ZERO = same_dtype(_away_from_zero)
+NO_INT_MIN = same_dtype(_no_int_min)
+POSITIVE = same_dtype(_positive)
+NON_NEGATIVE = same_dtype(_non_negative)
 
 
 def DIVIDEND(a: np.ndarray) -> np.ndarray:
@@ -513,7 +513,7 @@ BINARY_OPS: tuple[OpCase, ...] = (
         "tf.math.pow computes x ** y element-wise for floating and integer tensors.",
         "math/pow",
         bounds={"f": 3.0, "i": 3.0},
-        domains=(_same_dtype(lambda a: np.abs(a) + 0.25), _same_dtype(np.abs)),
+        domains=(same_dtype(lambda a: np.abs(a) + 0.25), same_dtype(np.abs)),
     ),
     _case(
         "maximum",
