@@ -176,6 +176,47 @@ COMMANDS["report"] = (
 )
 
 
+# -- coverage ---------------------------------------------------------------------------------
+def _add_coverage(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--scan",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a Python file or folder: list its tf.* calls that no claim pins",
+    )
+    parser.add_argument(
+        "--unpinned", action="store_true", help="list the functions without claims, per namespace"
+    )
+    parser.add_argument("-o", "--output", help="write to this file instead of stdout")
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from . import coverage
+
+    roots = [Path(p) for p in args.scan]
+    missing = [str(p) for p in roots if not p.exists()]
+    if missing:
+        raise CommandError(f"--scan: no such file or folder: {missing[0]}")
+    import tensorflow as tf
+
+    files = [f for root in roots for f in coverage.python_files(root)]
+    result = coverage.measure(tf, files)
+    if args.format == "json":
+        _emit(json.dumps(result.as_dict(), indent=1) + "\n", args.output)
+    else:
+        _emit(coverage.render_text(result, args.unpinned), args.output)
+    return 0
+
+
+COMMANDS["coverage"] = (
+    "public TF functions with property claims; with --scan, your code's unpinned tf.* calls",
+    _add_coverage,
+    _coverage,
+)
+
+
 def _emit(text: str, output: str | None) -> None:
     if not output:
         sys.stdout.write(text)

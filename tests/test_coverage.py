@@ -1,0 +1,52 @@
+"""``tf2conf coverage``: the op database's reach over the public API, and a user's calls."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pytest_tf2conf import cli, coverage
+
+SOURCE = """
+import numpy as np
+import tensorflow as tf
+from tensorflow import math as tm
+from tensorflow.math import erfc
+
+def model(x):
+    y = tf.math.erf(x) + tm.sin(x)       # erf: pinned; sin: not (yet) in the database
+    z = erfc(y) + tf.sin(y)              # tf.sin is tf.math.sin
+    return np.sum(z) + tf.constant(1.0).numpy()
+"""
+
+
+def test_calls_are_found_through_every_import_form(tmp_path: Path) -> None:
+    path = tmp_path / "model.py"
+    path.write_text(SOURCE)
+    calls = sorted(call for _, call in coverage.calls_in(path))
+    assert calls == ["tf.constant", "tf.math.erf", "tf.math.erfc", "tf.math.sin", "tf.sin"]
+
+
+def test_unparsable_files_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "broken.py"
+    path.write_text("def (:\n")
+    assert coverage.calls_in(path) == []
+
+
+def test_coverage_command_reports_pinned_and_unpinned(tmp_path: Path, capsys) -> None:
+    (tmp_path / "model.py").write_text(SOURCE)
+    assert cli.main(["coverage", "--format", "json", "--scan", str(tmp_path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    math = data["namespaces"]["tf.math"]
+    assert "tf.math.erf" in math["pinned"] and "tf.math.sin" in math["unpinned"]
+    assert "tf.erf" not in data["namespaces"]["tf"]["pinned"]  # not exported at top level
+    unpinned = {(c["call"], c["line"]) for c in data["unpinned_calls"]}
+    # erf and erfc are records of the database; sin (under both names) and constant are not
+    assert unpinned == {("tf.math.sin", 8), ("tf.sin", 9), ("tf.constant", 10)}
+    assert data["totals"]["pinned_names"] >= 50
+
+
+def test_missing_scan_path_is_one_line(tmp_path: Path, capsys) -> None:
+    assert cli.main(["coverage", "--scan", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no such file or folder" in err
