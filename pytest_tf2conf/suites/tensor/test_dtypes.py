@@ -8,6 +8,7 @@ Every claim here is checked in eager, tf.function and XLA through ``run_built``.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
@@ -64,6 +65,12 @@ NUMPY_KEEPS = claim(
 EXPLICIT = claim(
     "tensor.explicit-dtype-gives-that-dtype",
     "tf.constant(value, dtype=d) gives a tensor of dtype d for Python values representable in d.",
+    API + "constant",
+)
+SIGNED_ZERO = claim(
+    "tensor.constant-keeps-the-sign-of-zero",
+    "tf.constant(-0.0, dtype=d) is a negative zero and tf.constant(0.0, dtype=d) a positive one"
+    " for every float dtype d, whatever was converted before.",
     API + "constant",
 )
 WRAPS = claim(
@@ -171,9 +178,13 @@ def representable(name: str) -> st.SearchStrategy[object]:
     if name in INT_DTYPES:
         return elements(name)
     if name in FLOAT_DTYPES:
-        return elements(name).map(lambda v: float(np.array(v, np_dtype(name)).astype(np.float64)))
+        # Zeros are drawn unsigned here: eagerly, the sign of a zero depends on which zero
+        # was converted first in the process (TF's scalar cache; its own claim below).
+        return elements(name).map(
+            lambda v: float(np.array(v, np_dtype(name)).astype(np.float64)) or 0.0
+        )
     part = "float32" if name == "complex64" else "float64"
-    real = elements(part)
+    real = elements(part).map(lambda v: v or 0.0)
     return st.builds(complex, real, real)
 
 
@@ -184,6 +195,20 @@ def test_explicit_dtype_holds_representable_values(target, case):
     result = run_built(target, constant_of(value, tf.as_dtype(name)))
     assert result.dtype == tf.as_dtype(name)
     same_array(result, np.array(value).astype(np_dtype(name)))
+
+
+@SIGNED_ZERO
+@pytest.mark.parametrize("name", FLOAT_DTYPES)
+def test_constant_keeps_the_sign_of_zero(target, name):
+    # Both orders, so the check does not depend on what earlier tests converted: eager
+    # TensorFlow caches scalar tensors keyed by the Python value, and -0.0 == 0.0.
+    dtype = tf.as_dtype(name)
+    for first, second in ((0.0, -0.0), (-0.0, 0.0)):
+        run_built(target, constant_of(first, dtype))
+        result = as_numpy(run_built(target, constant_of(second, dtype)))
+        assert np.signbit(result.astype(np.float32)) == np.signbit(second), (
+            f"tf.constant({second!r}, {name}) after tf.constant({first!r}, {name}) gave {result!r}"
+        )
 
 
 def wrapped(value: int, name: str) -> int:
