@@ -14,7 +14,7 @@ ARGS ?=
 # docs/performance.md); JOBS=0 runs in one process.
 JOBS ?= auto
 
-.PHONY: conformance test lint bench validate-upgrade clean
+.PHONY: conformance test lint bench bench-memory validate-upgrade clean
 
 $(BIN)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_suites.py --profile $(PROFILE) --devices CPU:0 \
 		$(addprefix pytest_tf2conf/suites/,$(BENCH_SUITES))
 	$(BIN)/python bench/bench_target_run.py
+	$(MAKE) --no-print-directory bench-memory
+
+# Resident memory of a whole conformance run (every suite unless BENCH_MEMORY_SUITES is set,
+# 2 virtual CPUs x 3 modes, one process unless BENCH_MEMORY_JOBS is set): peak RSS per
+# process, RSS per quarter of the run and per suite folder (figures: docs/performance.md).
+BENCH_MEMORY_SUITES ?=
+BENCH_MEMORY_JOBS ?= 0
+bench-memory: $(BIN)/.installed
+	$(BIN)/python bench/bench_memory.py --profile $(PROFILE) -n $(BENCH_MEMORY_JOBS) \
+		$(addprefix pytest_tf2conf/suites/,$(BENCH_MEMORY_SUITES))
 
 # Random seeds against the derandomized ci run: quick x SEEDS and thorough x 1, every
 # claim x target whose outcome differs is listed (exit 1 if any). Reports in reports/flake-check/.

@@ -15,12 +15,14 @@ from . import options, recording
 from .claims import MARKER, Catalogue, ClaimError, claims_of
 
 if TYPE_CHECKING:
+    from .memory import ModuleMemory
     from .session import RequestedSetup, RunState
 
 SUITES_DIR = Path(__file__).parent / "suites"
 STATE = pytest.StashKey["RunState"]()
 RECORD = pytest.StashKey[recording.TestRecord]()
 PAYLOAD = pytest.StashKey[dict]()
+MEMORY: pytest.StashKey[ModuleMemory] = pytest.StashKey()
 MODES_MARKER = "tf2conf_modes"
 
 
@@ -40,6 +42,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
     reset_compiled_cache()  # a run embedded in a longer process (pytester) traces afresh
     config.stash[STATE] = state
+    from .memory import ModuleMemory
+
+    config.stash[MEMORY] = ModuleMemory()
     if config.args_source != pytest.Config.ArgsSource.ARGS:
         config.args = [str(SUITES_DIR)]  # `pytest --tf2conf` alone runs the bundled suites
 
@@ -189,6 +194,13 @@ def pytest_runtest_call(item: pytest.Item):
     item.stash[RECORD] = record
     with measured_call(item, record, SHRINK_SECONDS[state.settings.profile]):
         return (yield)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own teardown of the module's fixtures
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    memory = item.config.stash.get(MEMORY, None)
+    if memory is not None:
+        memory.after_teardown(item, nextitem)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -249,6 +249,15 @@ def reset_compiled_cache() -> None:
     _XLA_SIGNATURES.clear()
 
 
+def release_compiled() -> None:
+    """Drop the compiled functions (memory.py calls it when a test module ends).
+
+    Their placement checks and XLA signatures are weak entries and go with them, so a
+    function called again is traced, placement-checked and counted afresh.
+    """
+    _COMPILED.clear()
+
+
 def _compiled_for(target: Target, fn: Callable[..., Any], tensors: tuple[Any, ...], relax: bool):
     # The key holds dtypes and ranks, not TensorSpecs: building specs costs more than the
     # lookup, so they are made only on a miss.
