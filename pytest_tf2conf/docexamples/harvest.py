@@ -99,6 +99,8 @@ def walk(library: Library) -> list[Symbol]:
         add(obj.__doc__, _Candidate(name, _module_of(obj), library.url(name, None), own))
         if inspect.isclass(obj):
             for member, value, defined_here in _members(obj):
+                if not library.is_own(value):  # an int constant, a method of object or abc
+                    continue
                 module = _module_of(value, obj)
                 page = library.url(name, member)
                 owned = own and defined_here
@@ -143,7 +145,7 @@ def _members(cls: type) -> Iterable[tuple[str, Any, bool]]:
                 value = value.__func__
             elif isinstance(value, property):
                 value = value.fget
-            if value is not None:
+            if inspect.isroutine(value) or inspect.isclass(value):  # not constants
                 yield name, value, base is cls
 
 
