@@ -78,5 +78,7 @@ def verdict(
     record.example_seconds = seconds
     if outcome.failures:
         pytest.fail(outcome.failure_message(symbol), pytrace=False)
+    if outcome.missing:
+        pytest.skip(f"not applicable: {outcome.missing}")
     if outcome.unsupported:
         raise unsupported(outcome.unsupported[0])

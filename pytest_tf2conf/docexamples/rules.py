@@ -175,6 +175,12 @@ GRAPH_EXCLUSIONS: tuple[ModeRule, ...] = (
         r"|enumerate|map|filter|print|repr|str|isinstance|type)\(|\.numpy\(",
     ),
     ModeRule(
+        "graph-eager-tape",
+        "reads the gradient of a tape recorded eagerly (tape.gradient, jacobian, jvp): the "
+        "tape holds eager tensors, a graph would see only its own inputs",
+        r"\.(?:gradient|jacobian|batch_jacobian|jvp)\(",
+    ),
+    ModeRule(
         "graph-stateful-random",
         "a stateful random op draws another stream inside a graph: the documented values "
         "are eager ones",

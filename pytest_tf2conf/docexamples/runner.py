@@ -70,6 +70,9 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
     stopped: bool = False  # an eager example had no kernel: the rest depends on it
+    # an optional dependency of the library is not installed (Keras's STFT layers need
+    # SciPy): the examples do not apply here
+    missing: str | None = None
 
     def notes(self) -> dict[str, Any]:
         notes: dict[str, Any] = {"examples": dict(sorted(self.ran.items()))}
@@ -135,6 +138,9 @@ class _Runner(doctest.DocTestRunner):
     def report_unexpected_exception(self, out, test, example, exc_info) -> None:
         step = self._by_example[id(example)]
         exc = exc_info[1]
+        if isinstance(exc, ImportError) and self._outcome.missing is None:
+            self._outcome.missing = _one_line(exc)
+            raise _Stop(self._outcome.missing)
         if self._executor.is_unsupported(exc):
             self._unsupported(step, str(exc))
             return

@@ -22,6 +22,7 @@ import importlib
 import os
 import random
 import re
+import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -82,15 +83,23 @@ class TfExecutor:
 
     def _graph(self, fn: Callable[[], Any], xla: bool) -> Any:
         device = self.target.device
+        # The tensors the expression reads become the function's arguments. Captured, they
+        # would be constants of the graph, and Grappler's (or XLA's) constant folding would
+        # compute the example on the host while tracing instead of on the target device.
+        globs = fn.__globals__
+        inputs = {n: globs[n] for n in fn.__code__.co_names if _is_input(globs.get(n))}
 
-        def placed() -> Any:
+        def placed(*args: Any) -> Any:
+            body = types.FunctionType(
+                fn.__code__, {**globs, **dict(zip(inputs, args, strict=True))}
+            )
             with device.scope():
-                return fn()
+                return body()
 
         compiled = tf.function(placed, autograph=False, jit_compile=True if xla else None)
         record = recording.current()
         try:
-            result = compiled()
+            result = compiled(*inputs.values())
         except (tf.errors.OpError, ValueError, TypeError) as exc:
             if xla and _XLA_CANNOT_COMPILE.search(str(exc)):
                 reason = _xla_reason(str(exc))
@@ -102,7 +111,7 @@ class TfExecutor:
             raise
         record.traces += 1
         record.compiles += int(xla)
-        graph = compiled.get_concrete_function()
+        graph = compiled.get_concrete_function(*inputs.values())
         if any(op.type not in _WRAPPER_OPS for op in graph.graph.get_operations()):
             verify_graph_placement(self.target, graph)
         return result
@@ -154,6 +163,12 @@ _WRAPPER_OPS = frozenset({"Placeholder", "Identity", "NoOp", "Const"})
 
 def _is_eager(value: Any) -> bool:
     return isinstance(value, _EAGER)
+
+
+def _is_input(value: Any) -> bool:
+    """A value the traced expression takes as an argument: a tensor or a composite of them
+    (ragged, sparse), never a variable (a resource, read inside the graph)."""
+    return _is_eager(value) or isinstance(value, (tf.RaggedTensor, tf.SparseTensor))
 
 
 def _xla_reason(message: str) -> str:
