@@ -76,7 +76,8 @@ def render(results: list[dict[str, Any]]) -> list[str]:
         excluded_examples.update(row["excluded"])
     lines += [
         "",
-        "| exclusion rule | reason | symbols excluded | examples excluded (all targets) |",
+        "| exclusion rule | reason | symbols excluded | examples excluded in checked symbols "
+        "(summed over targets) |",
         "|---|---|---:|---:|",
     ]
     for rule in rules.EXCLUSIONS:
