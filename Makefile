@@ -63,9 +63,9 @@ lint: $(BIN)/.installed
 clean:
 	rm -rf $(VENV) reports/*.json reports/*.md reports/*.html build *.egg-info
 
-# The Keras suites (model, saving, callbacks, the Keras docs examples) once per Keras backend (tensorflow, jax,
-# torch), each in its own venv (.venv, .venv-jax, .venv-torch), plus the cross-backend
-# portability claim; reports go to reports/backends/<backend>/.
+# The Keras suites (model, saving, callbacks, the Keras docs examples) once per Keras
+# backend (tensorflow, jax, torch), each in its own venv (.venv, .venv-jax, .venv-torch),
+# plus the cross-backend portability claim; reports go to reports/backends/<backend>/.
 .PHONY: conformance-backends
 conformance-backends: $(BIN)/.installed
 	PYTHON=$(PYTHON) VENV=$(VENV) PROFILE=$(PROFILE) REPORTS=$(REPORTS) \
