@@ -39,7 +39,7 @@ test: $(BIN)/.installed
 
 # Wall time, hypothesis examples/s, traces, the worst property and the cost per claim x
 # target per suite file and mode; then Target.run against the direct call (figures, not tests).
-BENCH_SUITES ?= eager graph tape tensor
+BENCH_SUITES ?= eager graph tape tensor docs
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_suites.py --profile $(PROFILE) --devices CPU:0 \
 		$(addprefix pytest_tf2conf/suites/,$(BENCH_SUITES))
@@ -73,9 +73,9 @@ lint: $(BIN)/.installed
 clean:
 	rm -rf $(VENV) reports/*.json reports/*.md reports/*.html build *.egg-info
 
-# The Keras suites (model, saving, callbacks) once per Keras backend (tensorflow, jax,
-# torch), each in its own venv (.venv, .venv-jax, .venv-torch), plus the cross-backend
-# portability claim; reports go to reports/backends/<backend>/.
+# The Keras suites (model, saving, callbacks, the Keras docs examples) once per Keras
+# backend (tensorflow, jax, torch), each in its own venv (.venv, .venv-jax, .venv-torch),
+# plus the cross-backend portability claim; reports go to reports/backends/<backend>/.
 .PHONY: conformance-backends
 conformance-backends: $(BIN)/.installed
 	PYTHON=$(PYTHON) VENV=$(VENV) PROFILE=$(PROFILE) REPORTS=$(REPORTS) \

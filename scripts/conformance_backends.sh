@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the Keras suites (model, saving, callbacks) once per Keras backend.
+# Run the Keras suites (model, saving, callbacks, and the documented examples of keras.ops
+# and keras.layers) once per Keras backend.
 #
 # Keras 3 fixes its backend per process (KERAS_BACKEND), so each backend is its own run in
 # its own virtual environment:
@@ -30,7 +31,9 @@ JAX_REQUIREMENT="${JAX_REQUIREMENT:-jax}"
 # Exactly this version: its CPU wheel is what pip finds here; any other torch release
 # resolves to a multi-GB CUDA build.
 TORCH_REQUIREMENT="${TORCH_REQUIREMENT:-torch==2.13.0}"
-KERAS_SUITES="model saving callbacks"
+# Suite folders or files under pytest_tf2conf/suites (the docs suite's TensorFlow part needs
+# TensorFlow: only its Keras file is a Keras suite).
+KERAS_SUITES="model saving callbacks docs/test_keras_examples.py"
 
 OUT="$REPORTS/backends"
 PORTABILITY_DIR="$OUT/portability"
@@ -85,7 +88,7 @@ suite_paths() {
     local venv="$1" base
     base="$("$venv/bin/python" -c 'import pathlib, pytest_tf2conf; print(pathlib.Path(pytest_tf2conf.__file__).parent / "suites")')"
     for suite in $KERAS_SUITES; do
-        if [[ -d "$base/$suite" ]]; then
+        if [[ -e "$base/$suite" ]]; then
             echo "$base/$suite"
         fi
     done

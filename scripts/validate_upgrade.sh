@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Validate a TensorFlow upgrade with tf2conf: run the TF-level conformance suites (eager,
-# graph, tape, tensor) under several TensorFlow versions, each in its own virtual
-# environment, then diff every older version against the newest one.
+# graph, tape, tensor) and the documented examples (docs: a claim per documented symbol of TF,
+# and of Keras where Keras 3 is installed) under several TensorFlow versions, each in its own
+# virtual environment, then diff every older version against the newest one.
 #
 #   scripts/validate_upgrade.sh                      # TF 2.15.1, 2.20.0 -> 2.21.0
 #   TF_VERSIONS="2.20.0 2.21.0" scripts/validate_upgrade.sh
@@ -21,7 +22,7 @@ VENVS="${VENVS:-$ROOT/.venv-upgrade}"
 OUT="${OUT:-$ROOT/reports/upgrade}"
 EXAMPLES="${EXAMPLES:-$ROOT/reports/examples}"
 PROFILE="${PROFILE:-ci}"
-SUITES="${SUITES:-eager graph tape tensor}"
+SUITES="${SUITES:-eager graph tape tensor docs}"
 # Extra pytest arguments, e.g. EXTRA_ARGS="--tf2conf-modes eager,function -n 2".
 EXTRA_ARGS="${EXTRA_ARGS:---tf2conf-devices CPU:0}"
 
@@ -40,7 +41,7 @@ run_version() {
     suites_dir="$("$venv/bin/python" -c 'import pytest_tf2conf, os; print(os.path.dirname(pytest_tf2conf.__file__))')/suites"
     for suite in $SUITES; do paths+=("$suites_dir/$suite"); done
     echo "== TensorFlow $version: ${SUITES} (profile $PROFILE) -> $report"
-    local scratch status=0
+    local scratch status=0 started=$SECONDS
     scratch="$(mktemp -d)"
     # A conformance failure is data, not an error of this script: only exit codes other
     # than 0 (all passed) and 1 (some failed) stop it.
@@ -49,6 +50,7 @@ run_version() {
         > "$OUT/tf$version.log" 2>&1) || status=$?
     rm -rf "$scratch"
     tail -n 3 "$OUT/tf$version.log"
+    echo "== TensorFlow $version: $((SECONDS - started)) s"
     if [ "$status" -gt 1 ]; then
         echo "== TensorFlow $version: pytest exited $status (see $OUT/tf$version.log)" >&2
         return "$status"

@@ -14,6 +14,8 @@ import tempfile
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_HOME", tempfile.mkdtemp(prefix="tf2conf-tests-keras-"))
+# The docs suites cache their harvest of the API; the tests keep it out of ~/.cache.
+os.environ.setdefault("TF2CONF_CACHE_DIR", tempfile.mkdtemp(prefix="tf2conf-tests-cache-"))
 
 import pytest
 
@@ -49,6 +51,9 @@ _PRELOADED = (
     "pytest_tf2conf.strategies",
     "pytest_tf2conf.oracles",
     "pytest_tf2conf.report.collect",
+    "pytest_tf2conf.docexamples.params",
+    "pytest_tf2conf.docexamples.tf_executor",
+    "pytest_tf2conf.docexamples.keras_executor",
 )
 
 

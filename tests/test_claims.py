@@ -25,6 +25,25 @@ def test_malformed_claims_are_rejected(claim_id, statement, doc, problem):
         claim(claim_id, statement, doc)
 
 
+@pytest.mark.parametrize(
+    "claim_id",
+    ["docs.tf.math.reduce_sum", "docs.tf.TensorShape", "docs.keras.ops.add",
+     "docs.tf.Tensor.__getitem__", "tensor.slug-words"],
+)  # fmt: skip
+def test_dotted_api_names_are_valid_slugs(claim_id):
+    declared = Claim(claim_id, "A statement.", DOC)
+    declared.validate()
+    assert declared.area == claim_id.split(".")[0]
+
+
+@pytest.mark.parametrize(
+    "claim_id", ["Docs.tf.add", "docs.tf..add", "docs.tf.add-x", "docs.tf.1add"]
+)
+def test_malformed_dotted_names_are_rejected(claim_id):
+    with pytest.raises(ClaimError, match=r"area\.slug"):
+        claim(claim_id, "A statement.", DOC)
+
+
 def test_catalogue_rejects_one_id_with_two_texts():
     catalogue = Catalogue()
     catalogue.add(Claim("tensor.a", "First text.", DOC), "test_one")

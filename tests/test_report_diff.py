@@ -50,6 +50,8 @@ def test_diff_json_lists_every_kind_of_change(pair, capsys) -> None:
     assert diff["targets_removed"] == ["CPU:0-xla"]
     tf_row = {"key": "tensorflow", "baseline": "2.20.0", "candidate": "2.21.0"}
     assert tf_row in diff["environment"]
+    # what both reports hold, per area, with the candidate's outcomes
+    assert diff["compared"] == {"eager": {"claims": 4, "outcomes": {"failed": 2, "passed": 2}}}
 
 
 def test_diff_text_and_markdown(pair, capsys) -> None:
@@ -61,6 +63,7 @@ def test_diff_text_and_markdown(pair, capsys) -> None:
     md = capsys.readouterr().out
     assert md.startswith("# tf2conf diff: ❌ regressions")
     assert "| eager.a | CPU:0-eager | passed | failed | now wrong |" in md
+    assert "| eager | 4 | 4 | failed 2, passed 2 |" in md.split("## Compared", 1)[1]
 
 
 def test_no_regression_exits_zero(tmp_path: Path, capsys) -> None:

@@ -3,7 +3,8 @@
 Compared per claim x target (the claim's combined outcome there, as in the summary):
 regressions (passed -> failed/error/crashed/unsupported), fixes (failing -> passed or
 fixed), changed failure messages, claims and targets added or removed, and the
-environment keys (versions) that differ.
+environment keys (versions) that differ; then, per area, how many claims x targets both
+reports hold and their outcomes in the candidate (what the diff covered).
 """
 
 from __future__ import annotations
@@ -113,7 +114,20 @@ def compare(baseline: dict[str, Any], candidate: dict[str, Any]) -> dict[str, An
         for key in ENV_KEYS
         if old_env.get(key) != new_env.get(key)
     ]
+    compared: dict[str, dict[str, Any]] = {}
+    for claim_id, target in sorted(set(before) & set(after)):
+        area = compared.setdefault(claim_id.split(".", 1)[0], {"claims": set(), "outcomes": {}})
+        area["claims"].add(claim_id)
+        outcome = after[(claim_id, target)]
+        area["outcomes"][outcome] = area["outcomes"].get(outcome, 0) + 1
     return {
+        "compared": {
+            name: {
+                "claims": len(area["claims"]),
+                "outcomes": dict(sorted(area["outcomes"].items())),
+            }
+            for name, area in sorted(compared.items())
+        },
         "regressions": regressions,
         "fixes": fixes,
         "changed_messages": changed,
@@ -230,7 +244,26 @@ def render_markdown(diff: dict[str, Any]) -> str:
     for key, title in _MEMBERSHIP_CHANGES:
         if diff[key]:
             lines += ["", f"**{title}**: " + ", ".join(f"`{_md(v, 120)}`" for v in diff[key])]
+    lines += _render_compared(diff.get("compared") or {})
     return "\n".join(lines) + "\n"
+
+
+def _render_compared(compared: dict[str, dict[str, Any]]) -> list[str]:
+    """Per area: the claims and claim x target outcomes both reports hold (the candidate's)."""
+    if not compared:
+        return []
+    lines = [
+        "",
+        "## Compared",
+        "",
+        "| area | claims | claims x targets | candidate outcomes |",
+        "|---|---:|---:|---|",
+    ]
+    for area, row in compared.items():
+        outcomes = row["outcomes"]
+        shown = ", ".join(f"{outcome} {n}" for outcome, n in outcomes.items())
+        lines.append(f"| {_md(area)} | {row['claims']} | {sum(outcomes.values())} | {shown} |")
+    return lines
 
 
 def render(diff: dict[str, Any], fmt: str) -> str:

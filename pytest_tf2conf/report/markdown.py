@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import docexamples
 from .text import FAILING, LABELS, cell, failing_claims
 
 
@@ -49,6 +50,7 @@ def render(report: dict[str, Any]) -> str:
     else:
         lines.append("No results.")
     lines += ["", *render_failures(report), *render_expectations(report)]
+    lines += docexamples.render(report.get("results", []))
     return "\n".join(lines) + "\n"
 
 
