@@ -32,16 +32,11 @@ from hypothesis import strategies as st
 
 from .. import strategies as S
 from ..claims import Claim
+from ..oracles import COMPLEX, FLOATS, INTS, NUMERIC, SIGNED, UNSIGNED  # noqa: F401 (the dtype groups)
 from ..tolerance import Tolerance
 
 API = "https://www.tensorflow.org/api_docs/python/"
 
-FLOATS = S.FLOAT_DTYPES
-COMPLEX = S.COMPLEX_DTYPES
-SIGNED = S.SIGNED_INT_DTYPES
-UNSIGNED = S.UNSIGNED_INT_DTYPES
-INTS = S.INT_DTYPES
-NUMERIC = FLOATS + COMPLEX + INTS
 # Every dtype the two-way support check tries: the declared ones must run, the rest raise.
 UNIVERSE = (*NUMERIC, "bool")
 
