@@ -129,6 +129,9 @@ class OpRecord:
     oracle_wants_dtype: bool = False
     # An existing claim id to keep (rows that moved in from the eager op table).
     claim_id: str | None = None
+    # Argument values checked every run for each declared dtype (edge cases a draw may
+    # miss), besides the drawn and reference samples; e.g. a tiny complex number for sign.
+    points: tuple[tuple[Any, ...], ...] = ()
 
     # -- identity ------------------------------------------------------------------------
     @property

@@ -5,11 +5,14 @@ at kernel widths and multithreaded sizes (``ops.sizes``).
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pytest_tf2conf.ops.record import Sample
 from pytest_tf2conf.ops.sizes import reference_lengths
+from pytest_tf2conf.strategies import COMPLEX_DTYPES, numpy_dtype
 
 from ._support import EXAMPLES, check_values, require_declared, rng_for, value_params
 
@@ -33,3 +36,8 @@ def test_values_at_kernel_sizes(target, record, dtype) -> None:
     for length in lengths:
         sample = record.sampler.reference(dtype, length, rng_for(record.name, dtype, length))
         check_values(target, record, dtype, sample, what=f"length {length}")
+    for point in record.points:
+        if any(isinstance(v, complex) for v in point) and dtype not in COMPLEX_DTYPES:
+            continue  # a complex point is for the complex dtypes
+        args = tuple(np.asarray(v).astype(numpy_dtype(dtype)) for v in point)
+        check_values(target, record, dtype, Sample(args), what=f"at {point}")
