@@ -86,6 +86,9 @@ def depth(value):
     return found
 
 
+FIRST = []
+
+
 @claim("demo.many", "A property parametrized many times keeps its settings shallow.", DOC)
 @pytest.mark.parametrize("i", range(300))
 @settings(max_examples=1)
@@ -93,7 +96,10 @@ def depth(value):
 def test_many(target, i, n):
     # Without the plugin's reset, hypothesis adds a settings layer per invocation: past
     # about a thousand invocations (the op database) that is a RecursionError.
-    assert depth(test_many._hypothesis_internal_use_settings) < 12
+    # (The depth itself depends on the environment: hypothesis adds a CI profile under CI.)
+    now = depth(test_many._hypothesis_internal_use_settings)
+    FIRST.append(now)
+    assert now <= FIRST[0] + 2, (FIRST[0], now)
 """
 
 
