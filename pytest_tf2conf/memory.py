@@ -36,8 +36,8 @@ def module_ends(item: Any, nextitem: Any | None) -> bool:
     """Whether ``item`` is the last test of its module before another module's tests.
 
     At the end of the session (``nextitem`` None) nothing is freed: the process ends anyway.
-    Under pytest-xdist a worker's tests follow the collection order, so a module it leaves
-    does not come back.
+    Under pytest-xdist a worker runs its tests in collection order, so a module it leaves
+    does not come back (where it does, its functions are traced again: slower, not wrong).
     """
     return nextitem is not None and getattr(nextitem, "path", None) != getattr(item, "path", None)
 
