@@ -4,9 +4,10 @@ A conformance run traces thousands of graphs. ``Target.run`` keeps the ``tf.func
 built for each (function, target, dtype x rank) so that hypothesis examples reuse a trace;
 kept for the whole run, these functions (their FuncGraphs, the functions registered in the
 eager context, their instantiated kernels) made a run's RSS grow linearly with the number of
-modules run. The functions of the bundled suites belong to one module, so the cache is
-emptied when a module ends; a function that a later module calls again is traced (and its
-new graph's placement checked) afresh. Measured effect: docs/performance.md, "Memory".
+modules run. Most functions of the bundled suites belong to one module, so the cache is
+emptied when a module ends; a function that a later module calls again (the oracle functions
+that graph/test_equivalence.py shares with the eager suite) is traced, and its new graph's
+placement checked, afresh. Measured effect: docs/performance.md, "Memory".
 
 Tried and not kept (no effect on the figures): ``gc.collect()`` at each module end (the
 functions are freed without it; it cost about 0.4 s a module), glibc's ``malloc_trim(0)``
@@ -17,8 +18,9 @@ What is not freed here, and why:
 
 - XLA's compilation cache (TensorFlow's ``DeviceCompilationCache``, one per device) keeps
   every executable compiled in the process and has no eviction; Python cannot reach it.
-- Functions that ``tf.saved_model.load`` registers stay in the eager context after the
-  loaded object is freed (TensorFlow's, not the plugin's).
+- The ``tf.cond`` branch functions of Keras optimizers' update steps stay registered in the
+  eager context after their models are freed (their referrers end outside Python's garbage
+  collector, not in the plugin).
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ def module_ends(item: Any, nextitem: Any | None) -> bool:
     """Whether ``item`` is the last test of its module before another module's tests.
 
     At the end of the session (``nextitem`` None) nothing is freed: the process ends anyway.
-    Under pytest-xdist a worker's tests follow the collection order, so a module it leaves
-    does not come back.
+    Under pytest-xdist a worker runs its tests in collection order, so a module it leaves
+    does not come back (where it does, its functions are traced again: slower, not wrong).
     """
     return nextitem is not None and getattr(nextitem, "path", None) != getattr(item, "path", None)
 
