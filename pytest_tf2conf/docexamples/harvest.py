@@ -16,9 +16,11 @@ reads the file. The key holds the version, the install path and this module's so
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import functools
 import hashlib
+import importlib
 import inspect
 import json
 import os
@@ -46,6 +48,13 @@ class Symbol:
     @property
     def examples(self) -> list[doctest.Example]:
         return parse(self.docstring, self.name)
+
+    def module_globals(self) -> dict[str, Any]:
+        """The globals of the module the examples live in (empty if it is gone: the
+        examples then get the public names their executor adds)."""
+        with contextlib.suppress(ImportError):
+            return dict(vars(importlib.import_module(self.module)))
+        return {}
 
 
 @functools.cache

@@ -16,8 +16,6 @@ so this is the compiled path the documentation's ops take in a user's model.
 from __future__ import annotations
 
 import builtins
-import contextlib
-import importlib
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -73,10 +71,7 @@ class KerasExecutor:
         self.last_mode: str | None = None
 
     def namespace(self, symbol: Symbol) -> dict[str, Any]:
-        globs: dict[str, Any] = {}
-        # a module that is gone: the examples get the public names only
-        with contextlib.suppress(ImportError):
-            globs.update(vars(importlib.import_module(symbol.module)))
+        globs = symbol.module_globals()
         globs.update(keras=keras, np=np, ops=keras.ops, layers=keras.layers, print=_print)
         return globs
 

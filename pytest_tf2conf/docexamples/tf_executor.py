@@ -17,8 +17,6 @@ rule in ``rules.py`` should have excluded that example.
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import os
 import random
 import re
@@ -63,10 +61,7 @@ class TfExecutor:
 
     # -- what the examples see ---------------------------------------------------------------
     def namespace(self, symbol: Symbol) -> dict[str, Any]:
-        globs: dict[str, Any] = {}
-        # a module that is gone: the examples get the public names only
-        with contextlib.suppress(ImportError):
-            globs.update(vars(importlib.import_module(symbol.module)))
+        globs = symbol.module_globals()
         globs.update(tf=tf, np=np, os=os)
         return globs
 

@@ -86,55 +86,43 @@ def _math(fn_name: str) -> Callable[..., Any]:
     return call
 
 
-def unary(
+def elementwise(
+    arity: int,
     name: str,
     oracle: Callable[..., Any],
     dtypes: tuple[str, ...] = FLOATS,
     *,
-    domain=None,
+    domains: tuple[Any, ...] = (),
     bound: float | None = None,
     grad: bool | Grad = True,
     reference: str = "",
     specials: bool = False,
     **kwargs: Any,
 ) -> OpRecord:
+    """The record of an element-wise tf.math function of ``arity`` tensors; ``grad=True``
+    checks the gradient with respect to every argument."""
     bounds = {"f": bound, "c": bound} if bound is not None else {}
+    if not isinstance(grad, Grad):
+        grad = Grad(args=tuple(range(arity))) if grad else None
     return OpRecord(
         name=f"tf.math.{name}",
         fn=_math(name),
         oracle=oracle,
-        sampler=Elementwise(1, bounds=bounds, domains=(domain,), specials=specials),
+        sampler=Elementwise(arity, bounds=bounds, domains=domains, specials=specials),
         dtypes=dtypes,
         doc=f"{API}tf/math/{name}",
         reference=reference or f"of {oracle_name(oracle)}",
-        grad=grad if isinstance(grad, Grad) else Grad() if grad else None,
+        grad=grad,
         **kwargs,
     )
 
 
-def binary(
-    name: str,
-    oracle: Callable[..., Any],
-    dtypes: tuple[str, ...] = FLOATS,
-    *,
-    domains=(None, None),
-    bound: float | None = None,
-    grad: tuple[int, ...] | Grad | None = (0, 1),
-    reference: str = "",
-    **kwargs: Any,
-) -> OpRecord:
-    bounds = {"f": bound, "c": bound} if bound is not None else {}
-    return OpRecord(
-        name=f"tf.math.{name}",
-        fn=_math(name),
-        oracle=oracle,
-        sampler=Elementwise(2, bounds=bounds, domains=domains),
-        dtypes=dtypes,
-        doc=f"{API}tf/math/{name}",
-        reference=reference or f"of {oracle_name(oracle)}",
-        grad=grad if isinstance(grad, Grad) else Grad(args=grad) if grad else None,
-        **kwargs,
-    )
+def unary(name: str, oracle: Callable[..., Any], *args: Any, domain=None, **kw: Any) -> OpRecord:
+    return elementwise(1, name, oracle, *args, domains=(domain,), **kw)
+
+
+def binary(name: str, oracle: Callable[..., Any], *args: Any, **kw: Any) -> OpRecord:
+    return elementwise(2, name, oracle, *args, **kw)
 
 
 def _softsign(x: np.ndarray) -> np.ndarray:
