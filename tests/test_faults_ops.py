@@ -89,3 +89,19 @@ def test_undeclared_dtype_running_silently_is_caught(run_conformance, monkeypatc
     monkeypatch.setattr(tf.math, "ceil", ceil)
     run = _run(run_conformance, "math.ceil")
     assert ops.by_name("tf.math.ceil").dtype_claim.id in run.failed_claims
+
+
+def test_missing_shape_check_is_caught(run_conformance, monkeypatch) -> None:
+    real = tf.math.atan2
+
+    def atan2(y, x, name=None):  # a kernel that reads the shorter operand's rows only
+        if y.shape.rank and x.shape.rank and y.shape.rank == x.shape.rank:
+            rows = tf.minimum(tf.shape(y)[0], tf.shape(x)[0])
+            return real(y[:rows], x[:rows])
+        return real(y, x)
+
+    monkeypatch.setattr(tf.math, "atan2", atan2)
+    run = run_conformance(
+        suite("ops"), *ONE_DEVICE, "--tf2conf-modes", "eager", "-k", "test_errors and math.atan2"
+    )
+    assert ops.by_name("tf.math.atan2").error_claim.id in run.failed_claims

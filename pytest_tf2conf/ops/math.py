@@ -15,6 +15,7 @@ import numpy as np
 
 from ..oracles import AWAY_FROM_ZERO, POSITIVE, same_dtype
 from ..tolerance import Tolerance
+from .errors import incompatible_shapes
 from .record import API, COMPLEX, FLOATS, INTS, NUMERIC, SIGNED, Grad, OpRecord
 from .samplers import Elementwise
 
@@ -113,6 +114,7 @@ def elementwise(
         doc=f"{API}tf/math/{name}",
         reference=reference or f"of {oracle_name(oracle)}",
         grad=grad,
+        errors=(incompatible_shapes(dtypes),) if arity == 2 else (),
         **kwargs,
     )
 
