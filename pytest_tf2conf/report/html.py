@@ -15,6 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from . import kernels
 from .schema import OUTCOMES, claim_outcomes, summarize
 
 HTML_NAME = "tf2conf-report.html"
@@ -50,6 +51,7 @@ th{background:#f2f2f2;text-align:left}.env td:first-child{font-weight:600}
 .warn{background:#fff3cd;border:1px solid #e0c36b;padding:.5em;margin:.5em 0}
 .o-passed{background:#d4f4d4}.o-failed,.o-error,.o-crashed{background:#f8c9c9}
 .o-unsupported{background:#f3e2b3}.o-skipped,.o-none{background:#eee;color:#777}
+#kernel-table td.fail{background:#f8c9c9}
 .o-xfailed{background:#e1e1f7}.o-xpassed{background:#bfe9f6}
 tr.area-row th{background:#dde6f0}.pct{font-weight:600}
 td.cell{min-width:7em;font-size:12px}details summary{cursor:pointer}
@@ -255,6 +257,7 @@ def render(report: dict[str, Any]) -> str:
             )
         out.append("</tbody>")
     out.append("</table>")
+    out += kernels.render_html(results)
     out += ["<h2>Environment</h2>", *_environment(env)]
     if isinstance(env.get("runs"), list):
         out += _runs(env["runs"])

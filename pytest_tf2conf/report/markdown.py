@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import docexamples
+from . import docexamples, kernels
 from .text import FAILING, LABELS, cell, failing_claims
 
 
@@ -51,6 +51,7 @@ def render(report: dict[str, Any]) -> str:
         lines.append("No results.")
     lines += ["", *render_failures(report), *render_expectations(report)]
     lines += docexamples.render(report.get("results", []))
+    lines += kernels.render_markdown(report.get("results", []))
     return "\n".join(lines) + "\n"
 
 

@@ -37,7 +37,8 @@ def _outcome(target, record, dtype: str) -> str:
 def test_declared_dtypes_run_and_others_raise(target, record) -> None:
     declared = record.declared(target.device.type, target.mode.name)
     table = {dtype: _outcome(target, record, dtype) for dtype in UNIVERSE}
-    recording.current().notes["dtype_support"] = table
+    notes = recording.current().notes
+    notes.update(op=record.name, declared=list(declared), dtype_support=table)
     missing = [d for d in declared if table[d] != "runs"]
     silent = [d for d in UNIVERSE if d not in declared and table[d] == "runs"]
     assert not missing and not silent, f"{record.name} on {target.id}: " + "; ".join(
