@@ -217,6 +217,55 @@ COMMANDS["coverage"] = (
 )
 
 
+# -- run ---------------------------------------------------------------------------------------
+def _add_run(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs", default="auto", help="shards run in parallel, each in its own processes "
+        "(default auto: one per core)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-rss", default="1400", help="megabytes of resident memory after which a shard's "
+        "process stops between two tests and a fresh one resumes it (0: no ceiling)",
+    )  # fmt: skip
+    parser.add_argument("--report", default="reports", help="folder of the merged report")
+    parser.add_argument(
+        "pytest_args", nargs=argparse.REMAINDER,
+        help="pytest arguments after --, e.g. -- --tf2conf-profile quick suites/ops",
+    )  # fmt: skip
+
+
+def _whole(option: str, value: str, low: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = low - 1
+    if number < low:
+        raise CommandError(f"{option}: expected a whole number from {low}, got {value!r}")
+    return number
+
+
+def _run(args: argparse.Namespace) -> int:
+    from . import runner
+
+    jobs = runner.default_jobs() if args.jobs == "auto" else _whole("--jobs", args.jobs, 1)
+    max_rss = _whole("--max-rss", args.max_rss, 0) or None
+    if max_rss is not None and max_rss < 64:
+        raise CommandError(f"--max-rss: expected 0 or at least 64 megabytes, got {max_rss}")
+    pytest_args = [a for a in args.pytest_args if a != "--"]
+    for taken in ("--tf2conf-report", "--tf2conf-shard", "--tf2conf-resume", "-n"):
+        if any(a == taken or a.startswith(taken + "=") for a in pytest_args):
+            raise CommandError(f"{taken} is set by tf2conf run itself; leave it out")
+    return runner.run(pytest_args, Path(args.report).resolve(), jobs, max_rss)
+
+
+COMMANDS["run"] = (
+    "a conformance run in parallel shards, each resumed in a fresh process at a memory "
+    "ceiling or after a crash, merged into one report",
+    _add_run,
+    _run,
+)
+
+
 def _emit(text: str, output: str | None) -> None:
     if not output:
         sys.stdout.write(text)

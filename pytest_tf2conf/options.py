@@ -76,6 +76,11 @@ OPTIONS = (
         "continue the interrupted run whose journal is in DIR (a report folder): tests with a "
         "result there are deselected and the report covers the whole run",
     ),
+    OptionSpec(
+        "tf2conf-max-rss",
+        "stop the run between two tests once this process's resident memory passes MB "
+        "megabytes (the report says complete: false); tf2conf run resumes it in a fresh process",
+    ),
 )
 
 
@@ -119,6 +124,7 @@ class Settings:
     known_deviations: bool = True
     timeout: float = DEFAULT_TIMEOUT
     resume: Path | None = None  # the report folder (or journal) of the run to continue
+    max_rss_mb: int | None = None  # stop between tests above this resident memory (MB)
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -178,6 +184,7 @@ def read_settings(config: pytest.Config) -> Settings:
         known_deviations=not raw_value(config, "tf2conf-no-known-deviations"),
         timeout=_timeout(raw_value(config, "tf2conf-timeout")),
         resume=_resume(config),
+        max_rss_mb=_max_rss(config),
     )
 
 
@@ -217,6 +224,26 @@ def _resume(config: pytest.Config) -> Path | None:
     if not path.exists():
         raise pytest.UsageError(f"--tf2conf-resume: no such folder: {path}")
     return path
+
+
+def _max_rss(config: pytest.Config) -> int | None:
+    value = raw_value(config, "tf2conf-max-rss")
+    if not value:
+        return None
+    try:
+        megabytes = int(str(value))
+    except ValueError:
+        megabytes = 0
+    if not 64 <= megabytes <= 10**7:
+        raise pytest.UsageError(
+            f"--tf2conf-max-rss: expected megabytes as a whole number from 64, got {value!r}"
+        )
+    if getattr(config.option, "numprocesses", None) not in (None, 0, "0"):
+        raise pytest.UsageError(
+            "--tf2conf-max-rss: needs one process per run (no -n); for parallel runs use "
+            "`tf2conf run --jobs N`, which gives each shard its own process"
+        )
+    return megabytes
 
 
 def _timeout(value: str | bool | None) -> float:

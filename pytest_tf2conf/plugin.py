@@ -45,6 +45,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from .memory import ModuleMemory
 
     config.stash[MEMORY] = ModuleMemory()
+    if state.settings.max_rss_mb is not None:
+        from .recycle import Ceiling
+
+        state.ceiling = Ceiling(state.settings.max_rss_mb)
     if config.args_source != pytest.Config.ArgsSource.ARGS:
         config.args = [str(SUITES_DIR)]  # `pytest --tf2conf` alone runs the bundled suites
 
@@ -201,6 +205,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     memory = item.config.stash.get(MEMORY, None)
     if memory is not None:
         memory.after_teardown(item, nextitem)
+    state = _state(item.config)
+    if state is not None and state.ceiling is not None:
+        state.ceiling.after_teardown(item, nextitem)
 
 
 @pytest.hookimpl(wrapper=True)

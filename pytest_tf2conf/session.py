@@ -61,6 +61,7 @@ class RunState:
     _keras_targets: list[Any] | None = None
     keras_unavailable: str | None = None  # why the Keras suites do not apply, if they don't
     shard_durations: dict[str, float] | None = None  # test id -> seconds (--tf2conf-durations)
+    ceiling: Any = None  # recycle.Ceiling under --tf2conf-max-rss
 
     def keras_targets(self) -> list[Any]:
         """Targets of the Keras suites; built on first use, so TF-only runs skip Keras."""
@@ -106,6 +107,8 @@ class RunState:
             if self.settings.shard
             else None,
             shard_durations=str(self.settings.durations) if self.settings.durations else None,
+            max_rss_mb=self.settings.max_rss_mb,
+            stopped_at_max_rss=getattr(self.ceiling, "stopped_at", None),
         )
         return env
 

@@ -1,0 +1,59 @@
+"""``tf2conf run``: shards in fresh processes, a memory ceiling that ends a process between
+two tests, resumed after the ceiling and after a crash, merged into one complete report.
+
+``--max-rss 100`` is below what any TensorFlow process holds, so every process stops after
+its first test: the chain of resumed processes is exercised on a four-test suite.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pytest_tf2conf import cli, recycle
+from tests.test_crash_journal import ONE_TARGET, _crash_suite, run_cli
+
+
+def test_rss_is_read_from_proc() -> None:
+    rss = recycle.rss_mb()
+    assert rss is None or 10 < rss < 100_000
+
+
+def test_ceiling_and_crash_are_resumed_into_one_complete_report(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    suite = _crash_suite(pytester, "segfault")  # test b kills its first process
+    monkeypatch.chdir(pytester.path)
+    code, out, _ = run_cli(
+        ["run", "--jobs", "2", "--max-rss", "100", "--report", "out", "--",
+         *ONE_TARGET, "-p", "no:cacheprovider", str(suite)]
+    )  # fmt: skip
+    assert code == 0, out
+    report = json.loads((pytester.path / "out" / "tf2conf-report.json").read_text())
+    assert report["complete"]
+    outcomes = {r["test"].split("::")[-1]: r["outcome"] for r in report["results"]}
+    assert outcomes == {
+        f"{name}[CPU:0-eager]": "passed"
+        for name in ("test_a_first", "test_b_crash", "test_c_later", "test_d_later")
+    }
+    processes = [line for line in out.splitlines() if ", process " in line]
+    assert len(processes) >= 4, out  # one test per process, plus the crashed one
+    assert any("incomplete: resuming" in line for line in processes), out
+
+
+def test_options_it_sets_itself_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["run", "--", "--tf2conf-shard", "1/2"]) == 2
+    assert "set by tf2conf run itself" in capsys.readouterr().err
+    assert cli.main(["run", "--max-rss", "12"]) == 2
+    assert "at least 64" in capsys.readouterr().err
+
+
+def test_max_rss_refuses_xdist_and_bad_values(pytester: pytest.Pytester) -> None:
+    for args, says in (
+        (("-n", "2", "--tf2conf-max-rss", "2000"), "needs one process per run"),
+        (("--tf2conf-max-rss", "lots"), "expected megabytes"),
+    ):
+        result = pytester.runpytest("--tf2conf", *args)
+        assert result.ret == pytest.ExitCode.USAGE_ERROR
+        assert says in result.stderr.str()
