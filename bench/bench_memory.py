@@ -3,7 +3,11 @@
 Usage::
 
     python bench/bench_memory.py [--profile ci] [-n 0] [--virtual-cpus 2] [--interval 1]
-                                 [--json FILE] [--report DIR] [SUITE_PATH ...] [-- PYTEST_ARGS ...]
+                                 [--json FILE] [--report DIR] [--max-rss MB]
+                                 [SUITE_PATH ...] [-- PYTEST_ARGS ...]
+
+With ``--max-rss MB`` the run goes through ``tf2conf run --jobs N --max-rss MB`` (N from
+``-n``): each shard is a chain of processes, and its figures are those of the chain.
 
 Runs ``pytest --tf2conf`` (all bundled suites when no SUITE_PATH is given) as a subprocess
 in a scratch folder and reads ``VmRSS`` and ``RssAnon`` of the pytest process and of every
@@ -90,6 +94,17 @@ def read_rss(pid: int) -> tuple[int, int] | None:
     return int(fields["VmRSS"].split()[0]), int(fields.get("RssAnon", "0 kB").split()[0])
 
 
+def _shard_of(pid: int) -> str | None:
+    """``"1/2"`` for a process that `tf2conf run` started for shard 1 of 2."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    if b"--tf2conf-shard" in argv and argv.index(b"--tf2conf-shard") + 1 < len(argv):
+        return argv[argv.index(b"--tf2conf-shard") + 1].decode()
+    return "1/1" if b"pytest" in argv and b"--tf2conf-max-rss" in argv else None
+
+
 def sample_until_exit(proc: subprocess.Popen, interval: float) -> dict[int, Process]:
     processes: dict[int, Process] = {}
     while True:
@@ -99,7 +114,10 @@ def sample_until_exit(proc: subprocess.Popen, interval: float) -> dict[int, Proc
             if rss is None:
                 continue
             if pid not in processes:
+                shard = _shard_of(pid)
                 name = "pytest" if pid == proc.pid else f"child{len(processes)} ({pid})"
+                if shard is not None:
+                    name = f"shard {shard} pid {pid}"
                 processes[pid] = Process(pid, name)
             processes[pid].samples.append(Sample(now, *rss))
         if proc.poll() is not None:
@@ -189,6 +207,18 @@ def _quarter_cell(part: Sequence[Sample]) -> str:
     return f"{mean:5.0f} ({max(s.rss_kb for s in part) / MB:4.0f})"
 
 
+def shard_chains(processes: dict[int, Process]) -> dict[str, tuple[int, list[Sample]]]:
+    """Under `tf2conf run`: per shard, (processes, the samples of all of them in time order).
+    One process of a shard lives at a time, so the chain is the shard's memory over the run."""
+    chains: dict[str, tuple[int, list[Sample]]] = {}
+    for proc in processes.values():
+        if proc.name.startswith("shard ") and proc.samples:
+            shard = proc.name.split()[1]
+            count, samples = chains.get(shard, (0, []))
+            chains[shard] = (count + 1, samples + proc.samples)
+    return {k: (n, sorted(v, key=lambda s: s.time)) for k, (n, v) in sorted(chains.items())}
+
+
 def render(processes: dict[int, Process], timeline: Timeline | None, wall: float) -> str:
     lines = [f"wall {wall:.1f}s"]
     if timeline is not None:
@@ -217,6 +247,20 @@ def render(processes: dict[int, Process], timeline: Timeline | None, wall: float
             + (f"{growth:6.1f}%" if growth is not None else f"{'-':>7}")
             + f" | {anon:>15}"
         )
+    chains = shard_chains(processes)
+    if chains:
+        lines.append("tf2conf run: each shard's chain of processes as one series")
+        lines.append(f"{'shard':<18} {'processes':>9} {'peak MB':>8} | "
+                     f"{'quarter mean (peak) MB':^44} | {'Q1->Q4':>7}")  # fmt: skip
+        for shard, (count, samples) in chains.items():
+            parts = quarters(samples, samples[0].time, samples[-1].time)
+            growth = growth_percent(parts)
+            lines.append(
+                f"{shard:<18} {count:9d} {max(s.rss_kb for s in samples) / MB:8.0f} | "
+                + f"{' '.join(_quarter_cell(part) for part in parts):<44} | "
+                + (f"{growth:6.1f}%" if growth is not None else f"{'-':>7}")
+            )
+        return "\n".join(lines)
     single = [p for p in processes.values() if p.samples]
     if timeline is not None and len(single) == 1:
         lines.append(f"{'suite (in run order)':<22} {'s':>6} {'start MB':>9} {'end MB':>8} "
@@ -235,13 +279,18 @@ def render(processes: dict[int, Process], timeline: Timeline | None, wall: float
 def run(args: argparse.Namespace, pytest_args: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="tf2conf-bench-memory-") as tmp:
         report = args.report.resolve() if args.report else Path(tmp) / "report"
-        cmd = [
-            sys.executable, "-m", "pytest", "--tf2conf",
-            "--tf2conf-virtual-cpus", str(args.virtual_cpus),
-            "--tf2conf-profile", args.profile, "--tf2conf-report", str(report),
-            "-q", "-p", "no:cacheprovider", "-n", args.n,
+        common = [
+            "--tf2conf-virtual-cpus", str(args.virtual_cpus), "--tf2conf-profile", args.profile,
+            "-q", "-p", "no:cacheprovider",
             *pytest_args, *(str(Path(p).resolve()) for p in args.paths),
         ]  # fmt: skip
+        if args.max_rss:  # `tf2conf run`: -n shards, each a chain of processes
+            jobs = "1" if args.n in ("0", "1") else args.n
+            cmd = [sys.executable, "-m", "pytest_tf2conf.cli", "run", "--jobs", jobs,
+                   "--max-rss", str(args.max_rss), "--report", str(report), "--", *common]
+        else:
+            cmd = [sys.executable, "-m", "pytest", "--tf2conf", "--tf2conf-report", str(report),
+                   "-n", args.n, *common]  # fmt: skip
         print("$ " + " ".join(cmd[2:]), flush=True)
         with open(Path(tmp) / "out.txt", "w") as out:
             started = time.perf_counter()
@@ -277,6 +326,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between samples")
     parser.add_argument("--json", type=Path, help="also write every sample here")
     parser.add_argument("--report", type=Path, help="keep the run's report here (default: none)")
+    parser.add_argument(
+        "--max-rss", type=int, default=0,
+        help="run through `tf2conf run --max-rss MB` (-n shards, each a chain of processes)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     rc = run(args, pytest_args)
     return 0 if rc in (0, 1) else rc  # failing tests still give figures
