@@ -166,3 +166,36 @@ def test_keras(keras_target):
     run = run_conformance("test_demo.py", "-rs")
     assert {outcome for outcome in run.outcomes.values()} == {"skipped"}
     run.result.stdout.fnmatch_lines(["*not applicable: the Keras suites need Keras 3, found*"])
+
+
+def test_tf_level_tests_do_not_apply_without_tensorflow(tmp_path) -> None:
+    """In an environment without TensorFlow (Keras on JAX or PyTorch), every TF-level claim
+    is "not applicable", also a test without a target that imports TensorFlow in its body
+    (graph.autograph-to-code did fail with ModuleNotFoundError)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.helpers import suite
+
+    blocker = tmp_path / "blocker" / "tensorflow"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'tensorflow'\", name='tensorflow')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(blocker.parent), *sys.path])}
+    report = tmp_path / "report"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--tf2conf", "--tf2conf-profile", "quick", "-q",
+         "-p", "no:cacheprovider", "--tf2conf-report", str(report),
+         suite("graph/test_autograph.py"), suite("tensor/test_dtypes.py")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:]
+    results = json.loads((report / "tf2conf-report.json").read_text())["results"]
+    assert results and {r["outcome"] for r in results} == {"skipped"}, results[:3]
+    assert all("not applicable" in r.get("message", "") for r in results), {
+        r.get("message") for r in results
+    }
+    assert any("autograph-to-code" in r["claim"] for r in results)
