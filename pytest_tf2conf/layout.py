@@ -83,4 +83,3 @@ def install() -> None:
     # Once per process, also if this module is imported afresh (pytester drops modules)
     if not any(getattr(f, "tf2conf_suites", None) for f in sys.meta_path):
         sys.meta_path.insert(0, _CheckoutSuitesFinder(CHECKOUT_SUITES))
-
