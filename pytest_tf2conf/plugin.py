@@ -59,7 +59,7 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return None
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # the hook is pytest 8's
 def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if _state(parent.config) is None:
         return None
@@ -76,7 +76,9 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> 
         return None
     from . import suite_modules
 
-    if suite_modules.is_suite_module(module_path):  # imported once, by its one name
+    # A suite module is imported once, by its one name (a package's __init__.py stays
+    # pytest's: under pytest 7 it is the Package collector).
+    if module_path.name != "__init__.py" and suite_modules.is_suite_module(module_path):
         return suite_modules.SuiteModule.from_parent(parent, path=module_path)
     return None
 
