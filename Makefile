@@ -34,7 +34,7 @@ conformance: $(BIN)/.installed
 
 # The project's own tests (plugin, reports, planted faults).
 test: $(BIN)/.installed
-	$(BIN)/ruff check pytest_tf2conf tests bench scripts
+	$(BIN)/ruff check pytest_tf2conf suites tests bench scripts conftest.py
 	$(BIN)/pytest tests -q -p no:cacheprovider
 
 # Wall time, hypothesis examples/s, traces, the worst property and the cost per claim x
@@ -42,7 +42,7 @@ test: $(BIN)/.installed
 BENCH_SUITES ?= eager graph tape tensor docs
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_suites.py --profile $(PROFILE) --devices CPU:0 \
-		$(addprefix pytest_tf2conf/suites/,$(BENCH_SUITES))
+		$(addprefix suites/,$(BENCH_SUITES))
 	$(BIN)/python bench/bench_target_run.py
 	$(MAKE) --no-print-directory bench-memory
 
@@ -53,7 +53,7 @@ BENCH_MEMORY_SUITES ?=
 BENCH_MEMORY_JOBS ?= 0
 bench-memory: $(BIN)/.installed
 	$(BIN)/python bench/bench_memory.py --profile $(PROFILE) -n $(BENCH_MEMORY_JOBS) \
-		$(addprefix pytest_tf2conf/suites/,$(BENCH_MEMORY_SUITES))
+		$(addprefix suites/,$(BENCH_MEMORY_SUITES))
 
 # Random seeds against the derandomized ci run: quick x SEEDS and thorough x 1, every
 # claim x target whose outcome differs is listed (exit 1 if any). Reports in reports/flake-check/.
@@ -67,8 +67,8 @@ validate-upgrade:
 	bash scripts/validate_upgrade.sh
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check pytest_tf2conf tests bench scripts
-	$(BIN)/ruff format --check pytest_tf2conf tests bench scripts
+	$(BIN)/ruff check pytest_tf2conf suites tests bench scripts conftest.py
+	$(BIN)/ruff format --check pytest_tf2conf suites tests bench scripts conftest.py
 
 clean:
 	rm -rf $(VENV) reports/*.json reports/*.md reports/*.html build *.egg-info

@@ -5,7 +5,7 @@ Usage::
     python bench/bench_suites.py [--profile ci] [--devices CPU:0] [--modes eager,function,xla]
                                  SUITE_PATH [SUITE_PATH ...]
 
-Each SUITE_PATH (a suite folder or a test file, e.g. ``pytest_tf2conf/suites/eager``) is run
+Each SUITE_PATH (a suite folder or a test file, e.g. ``suites/eager``) is run
 once as ``pytest --tf2conf ... --tf2conf-report DIR``; the table is read back from the JSON
 report's results (``duration``, ``examples``, ``example_seconds``, ``traces``, ``compiles``,
 ``compile_seconds``), grouped by suite file and execution mode. "steady ex/s" leaves out the

@@ -13,6 +13,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+from . import layout
+
+# A checkout keeps the bundled suites at its top level; ``pytest_tf2conf.suites`` names them.
+layout.install()
+
 _EXPORTS = {
     "Claim": "claims",
     "claim": "claims",

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from . import options, recording
+from . import layout, options, recording
 from .claims import MARKER, Catalogue, ClaimError, claims_of
 
 if TYPE_CHECKING:
     from .memory import ModuleMemory
     from .session import RequestedSetup, RunState
 
-SUITES_DIR = Path(__file__).parent / "suites"
+SUITES_DIR = layout.SUITES_DIR
 STATE = pytest.StashKey["RunState"]()
 RECORD = pytest.StashKey[recording.TestRecord]()
 PAYLOAD = pytest.StashKey[dict]()
@@ -60,6 +60,30 @@ def _state(config: pytest.Config) -> RunState | None:
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     if _state(config) is None and collection_path.is_relative_to(SUITES_DIR):
         return True
+    return None
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # the hook is pytest 8's
+def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if _state(parent.config) is None:
+        return None
+    from . import suite_modules
+
+    if suite_modules.is_suite_folder(path):  # a plain folder: its __init__.py is not imported
+        return pytest.Dir.from_parent(parent, path=path)
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> Any:
+    if _state(parent.config) is None:
+        return None
+    from . import suite_modules
+
+    # A suite module is imported once, by its one name (a package's __init__.py stays
+    # pytest's: under pytest 7 it is the Package collector).
+    if module_path.name != "__init__.py" and suite_modules.is_suite_module(module_path):
+        return suite_modules.SuiteModule.from_parent(parent, path=module_path)
     return None
 
 

@@ -19,13 +19,13 @@ from typing import Any
 
 import pytest
 
-from . import options, profiles, shards, tf_runtime
+from . import layout, options, profiles, shards, tf_runtime
 from .claims import Catalogue
 from .report import journal, recover
 from .report.collect import Collector
 from .targets import Target, build_targets, select_devices
 
-SUITES_DIR = Path(__file__).parent / "suites"
+SUITES_DIR = layout.SUITES_DIR
 # Documented behaviour that stock TensorFlow/Keras does not follow (strict xfails).
 KNOWN_DEVIATIONS = Path(__file__).parent / "known_deviations.toml"
 

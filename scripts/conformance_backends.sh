@@ -31,8 +31,8 @@ JAX_REQUIREMENT="${JAX_REQUIREMENT:-jax}"
 # Exactly this version: its CPU wheel is what pip finds here; any other torch release
 # resolves to a multi-GB CUDA build.
 TORCH_REQUIREMENT="${TORCH_REQUIREMENT:-torch==2.13.0}"
-# Suite folders or files under pytest_tf2conf/suites (the docs suite's TensorFlow part needs
-# TensorFlow: only its Keras file is a Keras suite).
+# Suite folders or files of the bundled suites (suites/ in the checkout; the docs suite's
+# TensorFlow part needs TensorFlow: only its Keras file is a Keras suite).
 KERAS_SUITES="model saving callbacks docs/test_keras_examples.py"
 
 OUT="$REPORTS/backends"
@@ -84,9 +84,10 @@ ensure_venv() {
 }
 
 suite_paths() {
-    # The installed package's suites, so the run needs no checkout-relative paths.
+    # The installed package's suites (pytest_tf2conf.suites: the checkout's suites/ in an
+    # editable install), so the run needs no checkout-relative paths.
     local venv="$1" base
-    base="$("$venv/bin/python" -c 'import pathlib, pytest_tf2conf; print(pathlib.Path(pytest_tf2conf.__file__).parent / "suites")')"
+    base="$("$venv/bin/python" -c 'import pytest_tf2conf.suites as s; print(s.__path__[0])')"
     for suite in $KERAS_SUITES; do
         if [[ -e "$base/$suite" ]]; then
             echo "$base/$suite"

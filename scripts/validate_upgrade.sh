@@ -38,7 +38,7 @@ run_version() {
         "$venv/bin/pip" install -q -e "$ROOT" pytest-timeout
     fi
     local suites_dir paths=() report="$OUT/tf$version"
-    suites_dir="$("$venv/bin/python" -c 'import pytest_tf2conf, os; print(os.path.dirname(pytest_tf2conf.__file__))')/suites"
+    suites_dir="$("$venv/bin/python" -c 'import pytest_tf2conf.suites as s; print(s.__path__[0])')"
     for suite in $SUITES; do paths+=("$suites_dir/$suite"); done
     echo "== TensorFlow $version: ${SUITES} (profile $PROFILE) -> $report"
     local scratch status=0 started=$SECONDS

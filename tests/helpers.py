@@ -18,7 +18,8 @@ from pytest_tf2conf.report.schema import claim_outcomes
 
 _NO_SHRINK_PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
 
-SUITES_DIR = Path(__file__).resolve().parent.parent / "pytest_tf2conf" / "suites"
+ROOT = Path(__file__).resolve().parent.parent
+SUITES_DIR = ROOT / "suites"  # the checkout's bundled suites (shipped as pytest_tf2conf.suites)
 VIRTUAL_CPUS = 2
 
 

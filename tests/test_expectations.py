@@ -67,6 +67,23 @@ def test_matching(entry: str, matches: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("pattern", "bundled", "matches"),
+    [
+        ("eager/test_arith.py::test_floordiv", True, True),  # the test id, as ever
+        ("suites/eager/test_arith.py::test_floordiv", True, True),  # node id from a checkout
+        ("pytest_tf2conf/suites/eager/test_arith.py::test_floordiv", True, True),  # old layout
+        ("pytest_tf2conf/suites/eager/*::test_floor*", True, True),
+        ("suites/eager/test_arith.py::test_floordiv", False, False),  # a user's own test
+    ],
+)
+def test_a_bundled_test_matches_by_its_node_id_in_either_layout(
+    pattern: str, bundled: bool, matches: bool
+) -> None:
+    (parsed,) = expectations.parse(f'[[expectation]]\ntest = "{pattern}"\nreason = "r"\n')
+    assert parsed.matches({**FACTS, "bundled": bundled}, "2.21.0") is matches
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "[[expectation]]\naction = 'xfail'\n",  # no claim/test

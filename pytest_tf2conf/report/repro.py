@@ -89,10 +89,10 @@ KERAS_BACKEND = {backend!r}
 
 
 def _node(test):
-    if test["bundled"]:  # a bundled suite: found wherever tf2conf is installed
-        import pytest_tf2conf
+    if test["bundled"]:  # a bundled suite: found wherever tf2conf is installed (or checked out)
+        import pytest_tf2conf.suites
 
-        return str(Path(pytest_tf2conf.__file__).parent / "suites" / test["test"])
+        return str(Path(list(pytest_tf2conf.suites.__path__)[0]) / test["test"])
     return test["nodeid"]
 
 
