@@ -3,8 +3,9 @@
 Faults are planted by monkeypatching the public TF function the suite calls (the op
 table's records, ``ops/math_table.py``, look it up when called), and runs are kept small:
 one device, eager mode, a -k selection. The values of the table's ops are checked by the
-ops suite (under the eager claim ids they always had), so faults in them run that suite. The stock runs check that the same suite passes on unmodified TensorFlow,
-except for the deviations from the docs that stock TF 2.21 is known to have.
+ops suite (under the eager claim ids they always had), so faults in them run that suite.
+The stock runs check that the same suite passes on unmodified TensorFlow, except for the
+deviations from the docs that stock TF 2.21 is known to have.
 """
 
 from __future__ import annotations

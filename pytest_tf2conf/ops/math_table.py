@@ -116,7 +116,7 @@ def np_reduce_min(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np
 _SIGNIFICAND = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53,
                 "complex64": 24, "complex128": 53}  # fmt: skip
 # Most factors of 2 (or 1/2) a product may hold without leaving the normal range.
-_EXPONENT_ROOM = {"float16": 14, "float64": 1000}
+_EXPONENT_ROOM = {"float16": 12, "float64": 1000}
 _PROPERTY_ELEMENTS = 64  # ranks 0-3, sides 0-4
 
 
@@ -138,8 +138,9 @@ def _exact_terms(a: np.ndarray, dtype: str, scale: int, keep: int | None = None)
 
 
 def _exact_factors(a: np.ndarray, dtype: str, keep: int | None = None) -> np.ndarray:
-    """Factors 0, +-1, +-2, +-1/2 (+-i times those for complex): exact products. At most
-    ``keep`` factors differ from +-1 (or +-i): the product stays in the normal range."""
+    """Factors 0, +-1, +-2, +-1/2 (+-i times those for complex), a few of them times 3/4,
+    5/4 or 7/4: exact products. At most ``keep`` factors differ from +-1 (or +-i) by a power
+    of two: the product stays in the normal range."""
     wide = S.as_float64(a)
     real_axis = np.abs(wide.real) >= np.abs(wide.imag) if wide.dtype.kind == "c" else True
     part = np.where(real_axis, wide.real, wide.imag)
@@ -147,6 +148,11 @@ def _exact_factors(a: np.ndarray, dtype: str, keep: int | None = None) -> np.nda
     room = keep if keep is not None else _EXPONENT_ROOM.get(dtype, 100)
     power.ravel()[room:] = 0.0
     factor = np.where(part == 0, 0.0, np.sign(part) * 2.0**power)
+    # A few factors carry 3 significant bits (3/4, 5/4 or 7/4 times the above), at most
+    # p/3 - 1 of them: the product keeps up to p bits, so a narrower accumulator rounds it.
+    slots = _SIGNIFICAND[dtype] // 3 - 1
+    odd = 3 + 2 * (np.floor(np.abs(part) * 7) % 3)
+    factor.ravel()[:slots] *= odd.ravel()[:slots] / 4
     out = np.where(real_axis, factor, 1j * factor) if wide.dtype.kind == "c" else factor
     return out.astype(a.dtype)
 
