@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..oracles import POSITIVE
+from ..oracles import POSITIVE, same_dtype
 from ..tolerance import Tolerance
 from .math import _math, _special, _tf, inside
 from .math_samplers import Built, Source, exact_sum_values, is_float
@@ -287,6 +287,16 @@ _SOBOL = _wrapped(
 # lbeta subtracts lgammas of up to ~40 (sums of 4 values below 10.125): in float16 each
 # carries an absolute error of its last place (1/32 there), which the difference keeps.
 _LBETA_TOLERANCE = {"float16": Tolerance(rtol=4e-3, atol=0.1)}
+# The derivative polygamma(n + 1, x) comes from TF's series, accurate to ~1e-7 relative.
+_POLYGAMMA_GRAD = {"float64": Tolerance(rtol=1e-6, atol=1e-9)}
+# Complex products of infinities follow no documented convention (NumPy and C99 differ):
+# complex samples keep NaN in x and the documented y = 0, no other non-finite values.
+_NAN_IF_NONFINITE = same_dtype(
+    lambda a: np.where(np.isfinite(a), a, complex(np.nan, np.nan)) if a.dtype.kind == "c" else a
+)
+_ZERO_IF_NONFINITE = same_dtype(
+    lambda a: np.where(np.isfinite(a), a, 0) if a.dtype.kind == "c" else a
+)
 # Gradient maps: betainc's and polygamma's smooth regions.
 _PARAMETER = inside(0.5, 5.0)
 _UNIT = inside(0.0, 1.0)
@@ -312,7 +322,8 @@ RECORDS: tuple[OpRecord, ...] = (
             grad=Grad(), tolerance=_LBETA_TOLERANCE),
     _record("polygamma", _math("polygamma"), _polygamma,
             Built(_same_shape(_order, POSITIVE)), F32_64,
-            "of scipy.special.polygamma (integer orders 0-3)", grad=Grad(args=(1,))),
+            "of scipy.special.polygamma (integer orders 0-3)",
+            grad=Grad(args=(1,), tolerance=_POLYGAMMA_GRAD)),
     _record("polyval", _POLYVAL, _polyval, Built(_polyval_sample), NUMERIC,
             "of Horner's rule (numpy.polyval)", grad=_BOTH),
     _record("bincount", _math("bincount"), _bincount, Built(_bincount_sample),
@@ -334,7 +345,8 @@ RECORDS: tuple[OpRecord, ...] = (
             Built(_monotone_sample), REAL, "of all(x[i] < x[i+1]) in row-major order",
             result="bool"),
     _record("multiply_no_nan", _math("multiply_no_nan"), _multiply_no_nan,
-            Elementwise(2, specials=True), FLOATS + COMPLEX,
+            Elementwise(2, specials=True, domains=(_NAN_IF_NONFINITE, _ZERO_IF_NONFINITE)),
+            FLOATS + COMPLEX,
             "(x * y, and 0 where y is 0 even if x is NaN or infinite)", signed_zeros=False,
             grad=_BOTH),
     _record("scalar_mul", _math("scalar_mul"), np.multiply, Built(_scalar_sample), NUMERIC,

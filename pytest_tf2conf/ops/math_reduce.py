@@ -89,6 +89,8 @@ def _logsumexp(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.nd
 
     # SciPy keeps a rank-0 input's dims as (1,): the shape comes from numpy.sum's rule.
     shape = np.sum(x, axis=axis, keepdims=keepdims).shape
+    if not x.size:
+        return np.full(shape, -np.inf)  # SciPy fails on empty inputs
     return np.reshape(scipy.special.logsumexp(x, axis=axis, keepdims=True), shape)
 
 
@@ -286,8 +288,13 @@ def _segment_sample(kind: str, unsorted: bool) -> Callable[[Source, str, tuple],
         else:
             data = src.array(dtype, shape)
         if not unsorted:
-            top = src.integer(0, max(n - 1, 0))
-            ids = np.sort(src.integers(0, top, (n,)))
+            if src.small:
+                # Gradients: no empty segment (TF 2.21's forward mode gives NaN for one
+                # under tf.function, eagerly 0)
+                ids = np.sort(src.permutation(n) % max(src.integer(1, n) if n else 1, 1))
+            else:
+                top = src.integer(0, max(n - 1, 0))
+                ids = np.sort(src.integers(0, top, (n,)))
             return Sample((data, ids.astype(np.int32)))
         if src.small:
             # Gradients: every segment present (an empty max is the dtype's lowest value,
@@ -406,6 +413,10 @@ RECORDS: tuple[OpRecord, ...] = (
             "of scipy.special.softmax along the axis", grad=Grad()),
     _record("log_softmax", _log_softmax, Built(_axis_sample, 1), FLOATS,
             "of scipy.special.log_softmax along the axis", grad=Grad()),
+    # Not declared for float16 under XLA: there a zero vector gives NaN (observed in TF
+    # 2.21: the 1e-12 epsilon underflows in float16), eagerly 0 as documented.
     _record("l2_normalize", _l2_normalize, Built(_axis_sample, 1), FLOATS + COMPLEX,
-            "of x / sqrt(max(sum(|x|^2), 1e-12)) along the axis", grad=_NONZERO_GRAD),
+            "of x / sqrt(max(sum(|x|^2), 1e-12)) along the axis", grad=_NONZERO_GRAD,
+            dtypes_by_target={"CPU-xla": tuple(d for d in FLOATS + COMPLEX
+                                               if d != "float16")}),
 )  # fmt: skip
