@@ -48,7 +48,7 @@ def _vjp_and_jvp(record: OpRecord, kwargs: tuple[tuple[str, Any], ...], arity: i
             loss = tf.reduce_sum(w * y)
         # Densified: gather-like ops return their gradient as tf.IndexedSlices.
         grads = [tf.convert_to_tensor(g) for g in tape.gradient(loss, [args[i] for i in wrt])]
-        return (*grads, accumulator.jvp(y))
+        return (*grads, tf.convert_to_tensor(accumulator.jvp(y)))
 
     vjp_and_jvp.__name__ = f"vjp_and_jvp_{record.slug}"
     return vjp_and_jvp
