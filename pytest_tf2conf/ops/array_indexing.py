@@ -30,7 +30,9 @@ def _whole(d: Draw, shape: Any, bound: float = 8.0) -> np.ndarray:
 
 # -- gather ------------------------------------------------------------------------------
 def _gen_gather(d: Draw) -> Any:
-    params = d.array(d.shape(1))
+    # Forward mode fails on empty params (UnsortedSegmentSum in the JVP, like
+    # boolean_mask; reported): gradient samples are not empty.
+    params = d.array(d.shape(1, min_side=1 if d.small else 0))
     b = d.integer(0, 1) if params.ndim >= 2 else 0
     axis = d.integer(b, params.ndim - 1)
     extra = d.shape(0, 2, main=False)
@@ -190,7 +192,9 @@ def _distinct(a: np.ndarray) -> np.ndarray:
 
 
 def _gen_searchsorted(d: Draw) -> Any:
-    shape = d.shape(1, 2)
+    # An empty batch is rejected ("Leading dim_size of both tensors must match"): the
+    # batch sides are at least 1.
+    shape = d.shape(1, 2, min_side=1)
     seq = np.sort(d.array(shape, bound=5.0), axis=-1)
     values = d.array((*shape[:-1], d.integer(0, 4)), bound=6.0)
     return sample(seq, values, side=d.pick(("left", "right")))
@@ -494,7 +498,8 @@ TENSOR_SCATTER: tuple[OpRecord, ...] = tuple(
     record(f"tensor_scatter_nd_{how}", _tensor_scatter(how), _tensor_scatter_oracle(how),
            _gen_tensor_scatter(unique=how == "update"), _SCATTER_DTYPES[how],
            grad=Grad(args=(0, 2)) if how in ("update", "add", "sub") else False,
-           reference="(duplicate indices: each update applied)" if how != "update" else "")
+           reference="(duplicate indices: each update applied)" if how != "update" else "",
+           signed_zeros=how not in ("max", "min"))  # max(0.0, -0.0): either zero
     for how in ("update", "add", "sub", "max", "min")
 )  # fmt: skip
 
