@@ -46,8 +46,9 @@ def _vjp_and_jvp(record: OpRecord, kwargs: tuple[tuple[str, Any], ...], arity: i
             ) as accumulator:
                 y = fn(*args)
             loss = tf.reduce_sum(w * y)
-        grads = tape.gradient(loss, [args[i] for i in wrt])
-        return (*grads, accumulator.jvp(y))
+        # Densified: gather-like ops return their gradient as tf.IndexedSlices.
+        grads = [tf.convert_to_tensor(g) for g in tape.gradient(loss, [args[i] for i in wrt])]
+        return (*grads, tf.convert_to_tensor(accumulator.jvp(y)))
 
     vjp_and_jvp.__name__ = f"vjp_and_jvp_{record.slug}"
     return vjp_and_jvp
