@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf.dtype_axis import dtype_axis
 from pytest_tf2conf.strategies import arrays
 
 from ._support import (
@@ -78,14 +79,17 @@ ACROSS_MODES = claim(
     "https://www.tensorflow.org/guide/function",
 )
 
-dtypes = st.sampled_from(GRAD_DTYPES)
-family_inputs = dtypes.flatmap(lambda d: smooth_inputs(d, VECTORS))
+# Each gradient dtype is its own item (see pytest_tf2conf.dtype_axis): every dtype runs in
+# every profile, and graph modes trace once per rank.
+per_dtype = dtype_axis(GRAD_DTYPES)
 
 
 @FINITE_DIFFERENCES
 @SHAPE_AND_DTYPE
-@given(x=family_inputs)
-def test_family_gradients_match_finite_differences(target, x):
+@per_dtype
+@given(data=st.data())
+def test_family_gradients_match_finite_differences(target, dtype, data):
+    x = data.draw(smooth_inputs(dtype, VECTORS), label="x")
     grads = target.run(family_values_and_gradients, x)
     oracle = family_oracle(rounded_float64(x))
     for smooth, grad, expected in zip(SMOOTH, grads, oracle, strict=True):
@@ -106,7 +110,8 @@ def _np_matmul_loss(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 
 @MATMUL
-@given(data=st.data(), dtype=dtypes, n=st.integers(1, 3), k=st.integers(1, 4), m=st.integers(1, 3))
+@per_dtype
+@given(data=st.data(), n=st.integers(1, 3), k=st.integers(1, 4), m=st.integers(1, 3))
 def test_matmul_gradients(target, data, dtype, n, k, m):
     # |entries| <= 1 keeps x @ w of order one (tanh not saturated to the last ulp).
     x = data.draw(smooth_inputs(dtype, (n, k), bound=1.0), label="x")
@@ -125,7 +130,8 @@ def weighted_gradient(x, w):
 
 
 @OUTPUT_GRADIENTS
-@given(data=st.data(), dtype=dtypes, shape=VECTORS)
+@per_dtype
+@given(data=st.data(), shape=VECTORS)
 def test_output_gradients_weight_the_targets(target, data, dtype, shape):
     x = data.draw(smooth_inputs(dtype, shape), label="x")
     w = data.draw(smooth_inputs(dtype, shape), label="w")
@@ -143,8 +149,10 @@ def list_of_targets_gradient(x):
 
 
 @TARGET_LIST
-@given(x=family_inputs)
-def test_list_of_targets_sums(target, x):
+@per_dtype
+@given(data=st.data())
+def test_list_of_targets_sums(target, dtype, data):
+    x = data.draw(smooth_inputs(dtype, VECTORS), label="x")
     grad = target.run(list_of_targets_gradient, x)
     functions = [smooth.np_fn for smooth in SMOOTH[:3]]
     expected = numeric_jacobian(lambda z: sum(np.sum(f(z)) for f in functions), rounded_float64(x))
@@ -171,7 +179,8 @@ def _broadcast_back(upstream: np.ndarray, axis: int | None, shape: tuple[int, ..
 
 @REDUCE_SUM
 @REDUCE_MEAN
-@given(data=st.data(), dtype=dtypes, rows=st.integers(1, 4), cols=st.integers(1, 4))
+@per_dtype
+@given(data=st.data(), rows=st.integers(1, 4), cols=st.integers(1, 4))
 def test_reduction_gradients_broadcast(target, data, dtype, rows, cols):
     x = data.draw(arrays(dtype, (rows, cols), bound=10.0), label="x")
     w_all = data.draw(arrays(dtype, (), bound=10.0), label="w_all")
@@ -188,8 +197,10 @@ def test_reduction_gradients_broadcast(target, data, dtype, rows, cols):
 
 
 @ACROSS_MODES
-@given(x=family_inputs)
-def test_gradients_agree_across_modes(target, x):
+@per_dtype
+@given(data=st.data())
+def test_gradients_agree_across_modes(target, dtype, data):
+    x = data.draw(smooth_inputs(dtype, VECTORS), label="x")
     got = target.run(family_values_and_gradients, x)
     with target.scope():  # the reference: the same Python function, run eagerly
         eager = family_values_and_gradients(tf.constant(x))

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import claim
-from pytest_tf2conf.profiles import scaled_examples
+from pytest_tf2conf.dtype_axis import dtype_axis
 from pytest_tf2conf.strategies import shapes
 
 from ._support import (
@@ -71,8 +71,15 @@ JVP_FD = claim(
     "https://www.tensorflow.org/api_docs/python/tf/autodiff/ForwardAccumulator",
 )
 
-dtypes = st.sampled_from(GRAD_DTYPES)
-second_inputs = dtypes.flatmap(lambda d: smooth_inputs(d, VECTORS, bound=SECOND_DERIVATIVE_DOMAIN))
+# Each gradient dtype is its own item (see pytest_tf2conf.dtype_axis): every dtype runs in
+# every profile, and graph modes trace once per rank.
+per_dtype = dtype_axis(GRAD_DTYPES)
+# tape.jacobian re-traces its pfor loop on every eager call: 0.4 of the profile's examples.
+per_dtype_jacobian = dtype_axis(GRAD_DTYPES, fraction=0.4)
+
+
+def second_inputs(dtype: str) -> st.SearchStrategy[np.ndarray]:
+    return smooth_inputs(dtype, VECTORS, bound=SECOND_DERIVATIVE_DOMAIN)
 
 
 def second_derivatives(x):
@@ -89,8 +96,10 @@ def second_derivatives(x):
 
 
 @SECOND
-@given(x=second_inputs)
-def test_nested_tapes_second_derivative(target, x):
+@per_dtype
+@given(data=st.data())
+def test_nested_tapes_second_derivative(target, dtype, data):
+    x = data.draw(second_inputs(dtype), label="x")
     got = target.run(second_derivatives, x)
     x64 = rounded_float64(x)
     for smooth, d2 in zip(SMOOTH, got, strict=True):
@@ -112,8 +121,10 @@ def third_derivative(x):
 
 
 @THIRD
-@given(x=second_inputs)
-def test_nested_tapes_third_derivative(target, x):
+@per_dtype
+@given(data=st.data())
+def test_nested_tapes_third_derivative(target, dtype, data):
+    x = data.draw(second_inputs(dtype), label="x")
     x64 = rounded_float64(x)
     assert_gradient_close(target.run(third_derivative, x), -np.cos(x64) + 6.0 * x64)
 
@@ -134,8 +145,8 @@ def jacobian(x):
 
 
 @JACOBIAN
-@given(data=st.data(), dtype=dtypes, shape=shapes(1, 2, 1, 3))
-@scaled_examples(0.4)  # tape.jacobian re-traces its pfor loop on every eager call
+@per_dtype_jacobian
+@given(data=st.data(), shape=shapes(1, 2, 1, 3))
 def test_jacobian(target, data, dtype, shape):
     # |x| <= 1 keeps sum(x*x) and so the Jacobian of order one
     x = data.draw(smooth_inputs(dtype, shape, bound=1.0))
@@ -156,8 +167,8 @@ def _np_rows_coupled(x: np.ndarray) -> np.ndarray:
 
 
 @BATCH_JACOBIAN
-@given(data=st.data(), dtype=dtypes, batch=st.integers(1, 3), n=st.integers(1, 3))
-@scaled_examples(0.4)  # tape.jacobian re-traces its pfor loop on every eager call
+@per_dtype_jacobian
+@given(data=st.data(), batch=st.integers(1, 3), n=st.integers(1, 3))
 def test_batch_jacobian(target, data, dtype, batch, n):
     x = data.draw(smooth_inputs(dtype, (batch, n), bound=1.0))
     got = target.run(batch_jacobian, x)
@@ -184,7 +195,8 @@ def jvp_pair(x, tangent):
 
 @JVP_TAPE
 @JVP_FD
-@given(data=st.data(), dtype=dtypes, shape=shapes(1, 2, 1, 3))
+@per_dtype
+@given(data=st.data(), shape=shapes(1, 2, 1, 3))
 def test_forward_accumulator_jvp(target, data, dtype, shape):
     x = data.draw(smooth_inputs(dtype, shape, bound=1.0), label="x")
     tangent = data.draw(smooth_inputs(dtype, shape, bound=1.0), label="tangent")

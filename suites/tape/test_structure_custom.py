@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf.dtype_axis import dtype_axis
 from pytest_tf2conf.strategies import shapes
 
 from ._support import (
@@ -47,7 +48,9 @@ LOG1PEXP = claim(
 )
 
 F, G, H = SMOOTH[0], SMOOTH[1], SMOOTH[2]
-dtypes = st.sampled_from(GRAD_DTYPES)
+# Each gradient dtype is its own item (see pytest_tf2conf.dtype_axis): every dtype runs in
+# every profile, and graph modes trace once per rank.
+per_dtype = dtype_axis(GRAD_DTYPES)
 
 
 def structured_gradients(a, b, c):
@@ -58,7 +61,8 @@ def structured_gradients(a, b, c):
 
 
 @STRUCTURE
-@given(data=st.data(), dtype=dtypes)
+@per_dtype
+@given(data=st.data())
 def test_gradient_keeps_structure(target, data, dtype):
     # a scalar, a vector and a matrix: fixed ranks keep graph modes at one trace per dtype
     ranks = {"a": 0, "b": 1, "c": 2}
@@ -89,7 +93,8 @@ def custom_gradient(x, w):
 
 
 @CUSTOM
-@given(data=st.data(), dtype=dtypes, shape=shapes(0, 1, 1, 6))
+@per_dtype
+@given(data=st.data(), shape=shapes(0, 1, 1, 6))
 def test_custom_gradient_overrides(target, data, dtype, shape):
     x = data.draw(smooth_inputs(dtype, shape), label="x")
     w = data.draw(smooth_inputs(dtype, shape), label="w")
@@ -116,9 +121,9 @@ def log1pexp_gradient(x):
 
 
 @LOG1PEXP
+@per_dtype
 @given(
     data=st.data(),
-    dtype=dtypes,
     shape=VECTORS,
     big=st.lists(st.sampled_from([50.0, 89.0, 100.0]), min_size=1, max_size=2),
 )

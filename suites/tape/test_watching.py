@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf.dtype_axis import dtype_axis
 from pytest_tf2conf.strategies import SIGNED_INT_DTYPES, arrays, shapes
 
 from ._support import (
@@ -105,8 +106,12 @@ VAR_DTYPES = ("float32", "float64")  # variables: one slot per dtype, keep the s
 TRAINABLE = VariableSlot("trainable")
 FROZEN = VariableSlot("frozen", trainable=False)
 
-dtypes = st.sampled_from(GRAD_DTYPES)
-float_inputs = dtypes.flatmap(lambda d: smooth_inputs(d, VECTORS))
+INT_SOURCE_DTYPES = SIGNED_INT_DTYPES[2:]  # int32, int64
+
+# Each dtype is its own item (see pytest_tf2conf.dtype_axis): every dtype runs in every
+# profile, and graph modes trace once per rank.
+per_dtype = dtype_axis(GRAD_DTYPES)
+per_variable_dtype = dtype_axis(VAR_DTYPES)
 
 
 def _fd(x: np.ndarray) -> np.ndarray:
@@ -131,7 +136,8 @@ def variable_gradients(like):
 @VARIABLES
 @NON_TRAINABLE
 @WATCHED_VARIABLES
-@given(data=st.data(), dtype=st.sampled_from(VAR_DTYPES), shape=VECTORS)
+@per_variable_dtype
+@given(data=st.data(), shape=VECTORS)
 def test_variables_watched_by_trainability(target, data, dtype, shape):
     x = data.draw(smooth_inputs(dtype, shape))
     TRAINABLE.bind(target, dtype, x)
@@ -156,7 +162,8 @@ def unwatched_variable_gradients(like):
 
 
 @ACCESSED
-@given(data=st.data(), dtype=st.sampled_from(VAR_DTYPES), shape=VECTORS)
+@per_variable_dtype
+@given(data=st.data(), shape=VECTORS)
 def test_watch_accessed_variables_false(target, data, dtype, shape):
     x = data.draw(smooth_inputs(dtype, shape))
     TRAINABLE.bind(target, dtype, x)
@@ -177,8 +184,10 @@ def constant_gradients(x, y):
 
 @CONSTANTS
 @WATCH
-@given(x=float_inputs)
-def test_only_watched_tensors_are_sources(target, x):
+@per_dtype
+@given(data=st.data())
+def test_only_watched_tensors_are_sources(target, dtype, data):
+    x = data.draw(smooth_inputs(dtype, VECTORS), label="x")
     gx, gy = target.run(constant_gradients, x, x.copy())
     assert gy is None, "an unwatched tensor got a gradient"
     assert gx is not None, "a watched tensor got no gradient"
@@ -194,8 +203,10 @@ def integer_gradients(i):
 
 
 @INTEGERS
-@given(i=st.sampled_from(SIGNED_INT_DTYPES[2:]).flatmap(lambda d: arrays(d, VECTORS, bound=100)))
-def test_integer_sources_give_none(target, i):
+@dtype_axis(INT_SOURCE_DTYPES)
+@given(data=st.data())
+def test_integer_sources_give_none(target, dtype, data):
+    i = data.draw(arrays(dtype, VECTORS, bound=100), label="i")
     direct, through_cast = target.run(integer_gradients, i)
     assert direct is None, f"integer source got a gradient: {direct!r}"
     assert through_cast is None, f"integer source got a gradient through a cast: {through_cast!r}"
@@ -211,8 +222,10 @@ def stopped_gradients(x):
 
 
 @STOP_GRADIENT
-@given(x=float_inputs)
-def test_stop_gradient_blocks(target, x):
+@per_dtype
+@given(data=st.data())
+def test_stop_gradient_blocks(target, dtype, data):
+    x = data.draw(smooth_inputs(dtype, VECTORS), label="x")
     grad, only_blocked = target.run(stopped_gradients, x)
     assert only_blocked is None, "gradient flowed through tf.stop_gradient"
     assert_gradient_close(grad, _fd(x), what="gradient with a stopped term")
@@ -228,8 +241,10 @@ def paused_gradients(x):
 
 
 @STOP_RECORDING
-@given(x=float_inputs)
-def test_stop_recording_pauses(target, x):
+@per_dtype
+@given(data=st.data())
+def test_stop_recording_pauses(target, dtype, data):
+    x = data.draw(smooth_inputs(dtype, VECTORS), label="x")
     grad, paused = target.run(paused_gradients, x)
     assert paused is None, "an operation run under stop_recording() was recorded"
     assert_gradient_close(grad, _fd(x), what="gradient with a paused term")
@@ -244,8 +259,10 @@ def outside_gradient(x):
 
 
 @OUTSIDE
-@given(x=float_inputs)
-def test_operations_outside_tape_not_recorded(target, x):
+@per_dtype
+@given(data=st.data())
+def test_operations_outside_tape_not_recorded(target, dtype, data):
+    x = data.draw(smooth_inputs(dtype, VECTORS), label="x")
     assert target.run(outside_gradient, x) is None
 
 
@@ -260,7 +277,8 @@ def unconnected_gradients(x, unrelated):
 
 @UNCONNECTED_NONE
 @UNCONNECTED_ZERO
-@given(data=st.data(), dtype=dtypes)
+@per_dtype
+@given(data=st.data())
 def test_unconnected_sources(target, data, dtype):
     x = data.draw(smooth_inputs(dtype, VECTORS), label="x")
     unrelated = data.draw(smooth_inputs(dtype, shapes(0, 2, 0, 3)), label="unrelated")

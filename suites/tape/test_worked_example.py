@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf.dtype_axis import dtype_axis
 
 from ._support import GRAD_DTYPES, GUIDE, VariableSlot, cast, smooth_inputs
 
@@ -31,6 +32,7 @@ ABS_AT_ZERO = claim(
 
 X = VariableSlot("X")
 STEPS = 7
+EXACT_DTYPES = ("float16", "float32", "float64")  # all values of the descent exact in these
 
 
 def descend(a, b, x0):
@@ -63,12 +65,13 @@ def test_worked_example_exact(target):
 
 
 @DESCENT
+# Each dtype is its own item (see pytest_tf2conf.dtype_axis): every one runs in every profile.
+@dtype_axis(EXACT_DTYPES)
 @given(
     a=st.integers(1, 8),
     c=st.integers(-10, 10),
     k=st.integers(0, STEPS),
     side=st.sampled_from([1, -1]),
-    dtype=st.sampled_from(["float16", "float32", "float64"]),  # all values exact in these
 )
 def test_descent_reaches_kink_and_stays(target, a, c, k, side, dtype):
     X.bind(target, dtype)
@@ -92,9 +95,9 @@ def abs_gradient(x):
 
 
 @ABS_AT_ZERO
+@dtype_axis(GRAD_DTYPES)
 @given(
     data=st.data(),
-    dtype=st.sampled_from(GRAD_DTYPES),
     zeros=st.lists(st.sampled_from([0.0, -0.0]), min_size=1, max_size=3),
 )
 def test_abs_gradient_at_zero(target, data, dtype, zeros):

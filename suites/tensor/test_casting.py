@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf.dtype_axis import dtype_axis
 from pytest_tf2conf.strategies import (
     COMPLEX_DTYPES,
     FLOAT_DTYPES,
@@ -99,10 +100,16 @@ def drawable_bound(src: str, limit: float) -> float:
     return float(bound)
 
 
+# Properties over pairs of dtypes take the source from the dtype axis (one item per source
+# dtype, see pytest_tf2conf.dtype_axis) and keep drawing the destination: all pairs as
+# items would be 15 x 14 items for the cast of any dtype to any other, too many for a
+# profile's budget. Where the pairs are few, they are the axis.
+
+
 @st.composite
-def in_range_floats(draw: st.DrawFn) -> tuple[np.ndarray, str]:
+def in_range_floats(draw: st.DrawFn, src: str) -> tuple[np.ndarray, str]:
     """A float array whose truncated values fit the integer destination dtype."""
-    src, dst = draw(st.sampled_from(FLOAT_DTYPES)), draw(st.sampled_from(INT_DTYPES))
+    dst = draw(st.sampled_from(INT_DTYPES))
     info = np.iinfo(np.dtype(dst))
     array = draw(arrays(src, bound=drawable_bound(src, min(CAST_BOUND[src], float(info.max)))))
     # Out-of-range values have no defined result; rounding to the source dtype can push a
@@ -113,46 +120,47 @@ def in_range_floats(draw: st.DrawFn) -> tuple[np.ndarray, str]:
 
 
 @TRUNCATES
-@given(in_range_floats())
-def test_cast_float_to_int_truncates_toward_zero(target, case):
-    array, dst = case
+@dtype_axis(FLOAT_DTYPES, "src")
+@given(st.data())
+def test_cast_float_to_int_truncates_toward_zero(target, src, data):
+    array, dst = data.draw(in_range_floats(src), label="array, dst")
     result = target.run(CAST_TO[dst], array)
     assert result.dtype == tf.as_dtype(dst)
     same_array(result, np.trunc(as_float64(array)).astype(np.dtype(dst)))
 
 
-real_arrays = st.sampled_from(REAL_DTYPES).flatmap(lambda d: arrays(d))
-
-
 @TO_BOOL
-@given(real_arrays)
-def test_cast_to_bool_is_nonzero(target, array):
+@dtype_axis(REAL_DTYPES, "src")
+@given(st.data())
+def test_cast_to_bool_is_nonzero(target, src, data):
+    array = data.draw(arrays(src), label="array")
     result = target.run(CAST_TO["bool"], array)
     same_array(result, as_float64(array) != 0)
 
 
 @FROM_BOOL
-@given(arrays("bool"), st.sampled_from(NUMERIC_DTYPES))
-def test_cast_from_bool_is_zero_or_one(target, array, dst):
+@dtype_axis(NUMERIC_DTYPES, "dst")  # the source is always bool: the destination is the axis
+@given(arrays("bool"))
+def test_cast_from_bool_is_zero_or_one(target, dst, array):
     result = target.run(CAST_TO[dst], array)
     assert result.dtype == tf.as_dtype(dst)
     same_array(result, np.where(array, 1, 0).astype(np_dtype(dst)))
 
 
 @st.composite
-def cast_pairs(draw: st.DrawFn) -> tuple[np.ndarray, str]:
+def cast_pairs(draw: st.DrawFn, src: str) -> tuple[np.ndarray, str]:
     # A different destination dtype: tf.cast to the input's own dtype returns the input
     # tensor itself (no op), which target.run's eager placement check would see on the
     # device where the argument was converted rather than on the target.
-    src = draw(st.sampled_from(ALL_DTYPES))
-    dst = draw(st.sampled_from(ALL_DTYPES).filter(lambda d: d != src))
+    dst = draw(st.sampled_from([d for d in ALL_DTYPES if d != src]))
     return draw(arrays(src, shapes(0, 4), bound=100)), dst
 
 
 @KEEPS_SHAPE
-@given(cast_pairs())
-def test_cast_keeps_shape(target, case):
-    array, dst = case
+@dtype_axis(ALL_DTYPES, "src")
+@given(st.data())
+def test_cast_keeps_shape(target, src, data):
+    array, dst = data.draw(cast_pairs(src), label="array, dst")
     # Static shapes on purpose: the traced cast must also know the output shape.
     result = target.run(CAST_TO[dst], array, relax_shapes=False)
     assert result.dtype == tf.as_dtype(dst)
@@ -160,12 +168,12 @@ def test_cast_keeps_shape(target, case):
 
 
 @COMPLEX_TO_REAL
+# 2 x 4 pairs: few enough to be the axis themselves.
+@dtype_axis([(src, dst) for src in COMPLEX_DTYPES for dst in FLOAT_DTYPES], "src,dst")
 # bound=100: inside every float dtype's range, so the oracle needs no overflow handling.
-@given(
-    st.sampled_from(COMPLEX_DTYPES).flatmap(lambda d: arrays(d, bound=100)),
-    st.sampled_from(FLOAT_DTYPES),
-)
-def test_cast_complex_to_real_keeps_real_part(target, array, dst):
+@given(st.data())
+def test_cast_complex_to_real_keeps_real_part(target, src, dst, data):
+    array = data.draw(arrays(src, bound=100), label="array")
     result = target.run(CAST_TO[dst], array)
     assert result.dtype == tf.as_dtype(dst)
     # Rounding to the destination may differ by an ulp (via float32 or directly): tolerance.
@@ -173,8 +181,10 @@ def test_cast_complex_to_real_keeps_real_part(target, array, dst):
 
 
 @REAL_TO_COMPLEX
-@given(st.sampled_from(REAL_DTYPES).flatmap(arrays), st.sampled_from(COMPLEX_DTYPES))
-def test_cast_real_to_complex_has_zero_imaginary_part(target, array, dst):
+@dtype_axis(REAL_DTYPES, "src")
+@given(st.data(), st.sampled_from(COMPLEX_DTYPES))
+def test_cast_real_to_complex_has_zero_imaginary_part(target, src, data, dst):
+    array = data.draw(arrays(src), label="array")
     result = target.run(CAST_TO[dst], array)
     assert result.dtype == tf.as_dtype(dst)
     assert not np.asarray(result.numpy()).imag.any(), "imaginary part is not 0"
@@ -186,17 +196,17 @@ def add(x, y):
 
 
 @st.composite
-def mismatched_pairs(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
-    a = draw(st.sampled_from(NUMERIC_DTYPES))
-    b = draw(st.sampled_from(NUMERIC_DTYPES).filter(lambda d: d != a))
+def mismatched_pairs(draw: st.DrawFn, a: str) -> tuple[np.ndarray, np.ndarray]:
+    b = draw(st.sampled_from([d for d in NUMERIC_DTYPES if d != a]))
     shape = draw(shapes(0, 2))
     return draw(arrays(a, shape, bound=100)), draw(arrays(b, shape, bound=100))
 
 
 @MIXED_REJECTED
-@given(mismatched_pairs())
-def test_mixed_dtype_operands_are_rejected(target, pair):
-    x, y = pair
+@dtype_axis(NUMERIC_DTYPES, "first")  # the first operand's dtype; the second one is drawn
+@given(st.data())
+def test_mixed_dtype_operands_are_rejected(target, first, data):
+    x, y = data.draw(mismatched_pairs(first), label="x, y")
     expected = TypeError if target.mode.is_graph else tf.errors.InvalidArgumentError
     try:
         target.run(add, x, y)
@@ -225,20 +235,22 @@ SCALARS: dict[Callable, object] = {plus_three: 3, plus_half: 0.5}
 
 
 @st.composite
-def scalar_cases(draw: st.DrawFn) -> tuple[Callable, np.ndarray]:
-    fn = draw(st.sampled_from(list(SCALARS)))
-    dtypes = NUMERIC_DTYPES if fn is plus_three else FLOAT_DTYPES + COMPLEX_DTYPES
+def scalar_cases(draw: st.DrawFn, dtype: str) -> tuple[Callable, np.ndarray]:
+    # A Python float only goes with a float or complex tensor (integers: the claim below).
+    fns = [plus_three] if dtype in INT_DTYPES else list(SCALARS)
+    fn = draw(st.sampled_from(fns))
     # Small non-negative values: the sum fits every dtype, unsigned ones included.
-    array = draw(st.sampled_from(dtypes).flatmap(lambda d: arrays(d, bound=100)))
+    array = draw(arrays(dtype, bound=100))
     if array.dtype.kind in "iu":
         array = np.abs(array.astype(np.int64)).astype(array.dtype)
     return fn, array
 
 
 @SCALAR_ADOPTS
-@given(scalar_cases())
-def test_python_scalar_takes_the_tensor_dtype(target, case):
-    fn, array = case
+@dtype_axis(NUMERIC_DTYPES)  # the tensor's dtype; the scalar (which fits it) is drawn
+@given(st.data())
+def test_python_scalar_takes_the_tensor_dtype(target, dtype, data):
+    fn, array = data.draw(scalar_cases(dtype), label="fn, array")
     result = target.run(fn, array)
     assert result.dtype == tf.as_dtype(array.dtype), f"{fn.__name__} gave {result.dtype.name}"
     # The scalar is converted to the tensor's dtype first, then added.
@@ -247,18 +259,18 @@ def test_python_scalar_takes_the_tensor_dtype(target, case):
 
 
 @st.composite
-def rejected_scalar_cases(draw: st.DrawFn) -> tuple[Callable, np.ndarray]:
-    if draw(st.booleans()):
-        fn, dtypes = draw(st.sampled_from([plus_half, plus_two_point_zero])), INT_DTYPES
-    else:
-        fn, dtypes = plus_imaginary, FLOAT_DTYPES + INT_DTYPES
-    return fn, draw(st.sampled_from(dtypes).flatmap(lambda d: arrays(d, bound=100)))
+def rejected_scalar_cases(draw: st.DrawFn, dtype: str) -> tuple[Callable, np.ndarray]:
+    # A Python float with an int tensor, or a complex with an int or float one.
+    floats = [plus_half, plus_two_point_zero] if dtype in INT_DTYPES else []
+    fn = draw(st.sampled_from([*floats, plus_imaginary]))
+    return fn, draw(arrays(dtype, bound=100))
 
 
 @SCALAR_REJECTED
-@given(rejected_scalar_cases())
-def test_python_float_with_int_tensor_is_rejected(target, case):
-    fn, array = case
+@dtype_axis(FLOAT_DTYPES + INT_DTYPES)  # the tensor's dtype; the rejected scalar is drawn
+@given(st.data())
+def test_python_float_with_int_tensor_is_rejected(target, dtype, data):
+    fn, array = data.draw(rejected_scalar_cases(dtype), label="fn, array")
     # Eagerly the scalar reaches the kernel as a float tensor (InvalidArgumentError); while
     # tracing its conversion to the tensor's dtype fails first (TypeError).
     expected = TypeError if target.mode.is_graph else tf.errors.InvalidArgumentError

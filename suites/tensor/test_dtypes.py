@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import claim
+from pytest_tf2conf.dtype_axis import dtype_axis
 from pytest_tf2conf.strategies import FLOAT_DTYPES, INT_DTYPES, arrays, elements
 
 from ._support import (
@@ -162,9 +163,13 @@ def test_python_complex_infers_complex128(target, nested):
     check_constant(target, value, "complex128", np.array(value, dtype=np.complex128).reshape(shape))
 
 
+# Properties below take the dtype they are about from the dtype axis (one item per dtype,
+# see pytest_tf2conf.dtype_axis): every dtype is checked in every profile.
 @NUMPY_KEEPS
-@given(st.sampled_from(ALL_DTYPES).flatmap(lambda d: arrays(d)))
-def test_numpy_arrays_keep_their_dtype(target, array):
+@dtype_axis(ALL_DTYPES)
+@given(st.data())
+def test_numpy_arrays_keep_their_dtype(target, dtype, data):
+    array = data.draw(arrays(dtype), label="array")
     result = run_built(target, constant_of(array))
     name = "bool" if array.dtype == bool else array.dtype.name
     assert result.dtype == tf.as_dtype(name), f"{name} array became {result.dtype.name}"
@@ -189,9 +194,10 @@ def representable(name: str) -> st.SearchStrategy[object]:
 
 
 @EXPLICIT
-@given(st.sampled_from(ALL_DTYPES).flatmap(lambda d: st.tuples(st.just(d), representable(d))))
-def test_explicit_dtype_holds_representable_values(target, case):
-    name, value = case
+@dtype_axis(ALL_DTYPES, "name")
+@given(st.data())
+def test_explicit_dtype_holds_representable_values(target, name, data):
+    value = data.draw(representable(name), label="value")
     result = run_built(target, constant_of(value, tf.as_dtype(name)))
     assert result.dtype == tf.as_dtype(name)
     same_array(result, np.array(value).astype(np_dtype(name)))
@@ -218,43 +224,39 @@ def wrapped(value: int, name: str) -> int:
     return (value - int(info.min)) % span + int(info.min)
 
 
-def wrap_cases() -> st.SearchStrategy[tuple[str, int]]:
+def wrap_values(name: str) -> st.SearchStrategy[int]:
     # Python ints inside int64 (eager refuses larger ones with ValueError, except for uint64,
     # where tracing wraps them). Negative ints into uint64 are left out: on TF 2.21 eager
     # conversion raises SystemError and leaves a Python error set that later aborts the
     # process ("Check failed: !PyErr_Occurred()"), which would take the whole run down.
-    signed_targets = st.tuples(
-        st.sampled_from(tuple(d for d in INT_DTYPES if d != "uint64")), int64_values
-    )
-    return st.one_of(signed_targets, st.tuples(st.just("uint64"), st.integers(0, INT64_MAX)))
+    return st.integers(0, INT64_MAX) if name == "uint64" else int64_values
 
 
 @WRAPS
-@given(wrap_cases())
-def test_explicit_int_dtype_wraps_out_of_range_ints(target, case):
-    name, value = case
+@dtype_axis(INT_DTYPES, "name")
+@given(st.data())
+def test_explicit_int_dtype_wraps_out_of_range_ints(target, name, data):
+    value = data.draw(wrap_values(name), label="value")
     result = run_built(target, constant_of(value, tf.as_dtype(name)))
     assert result.dtype == tf.as_dtype(name)
     assert int(as_numpy(result)) == wrapped(value, name), f"tf.constant({value}, {name})"
 
 
-def incompatible_cases() -> st.SearchStrategy[tuple[object, str]]:
+def incompatible_values(name: str) -> st.SearchStrategy[object]:
     # Floats are refused by integer and bool dtypes even when integral (1.0); complex
     # values by real dtypes, even with a zero imaginary part.
-    ints_and_bool = st.sampled_from((*INT_DTYPES, "bool"))
-    return st.one_of(
-        st.tuples(st.floats(-1e6, 1e6), ints_and_bool),
-        st.tuples(
-            st.builds(complex, st.floats(-1e6, 1e6), st.floats(-1e6, 1e6)),
-            st.sampled_from(FLOAT_DTYPES + INT_DTYPES),
-        ),
-    )
+    floats = st.floats(-1e6, 1e6)
+    complexes = st.builds(complex, st.floats(-1e6, 1e6), st.floats(-1e6, 1e6))
+    if name == "bool":
+        return floats
+    return complexes if name in FLOAT_DTYPES else st.one_of(floats, complexes)
 
 
 @REJECTS
-@given(incompatible_cases())
-def test_explicit_dtype_rejects_incompatible_python_values(target, case):
-    value, name = case
+@dtype_axis((*INT_DTYPES, "bool", *FLOAT_DTYPES), "name")
+@given(st.data())
+def test_explicit_dtype_rejects_incompatible_python_values(target, name, data):
+    value = data.draw(incompatible_values(name), label="value")
     error = raised_by(target, constant_of(value, tf.as_dtype(name)))
     assert isinstance(error, TypeError), (
         f"tf.constant({value!r}, dtype={name}) gave {error!r} instead of TypeError"
@@ -278,16 +280,19 @@ def check_filled(target, fill: str, shape, name: str | None) -> None:
 
 
 shape_lists = st.lists(st.integers(0, 4), max_size=4).map(tuple)
-optional_dtype = st.one_of(st.none(), st.sampled_from(ALL_DTYPES))
+# None: no dtype given, the documented default float32 (id "default").
+optional_dtype = dtype_axis((None, *ALL_DTYPES), "name")
 
 
 @ZEROS
-@given(shape_lists, optional_dtype)
-def test_zeros_have_shape_and_dtype(target, shape, name):
+@optional_dtype
+@given(shape_lists)
+def test_zeros_have_shape_and_dtype(target, name, shape):
     check_filled(target, "zeros", shape, name)
 
 
 @ONES
-@given(shape_lists, optional_dtype)
-def test_ones_have_shape_and_dtype(target, shape, name):
+@optional_dtype
+@given(shape_lists)
+def test_ones_have_shape_and_dtype(target, name, shape):
     check_filled(target, "ones", shape, name)

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import claim, only_modes
+from pytest_tf2conf.dtype_axis import dtype_axis
 from pytest_tf2conf.strategies import arrays, shapes
 from pytest_tf2conf.targets import Target, record_compilation
 
@@ -81,7 +82,13 @@ RAGGED = claim(
     GUIDE + "#ragged_tensors",
 )
 
-any_arrays = st.sampled_from(ALL_DTYPES).flatmap(lambda d: arrays(d, shapes(0, 4)))
+# Each dtype is its own item (see pytest_tf2conf.dtype_axis): every dtype runs in every
+# profile, and graph modes trace once per rank.
+per_dtype = dtype_axis(ALL_DTYPES)
+
+
+def any_arrays(dtype: str) -> st.SearchStrategy[np.ndarray]:
+    return arrays(dtype, shapes(0, 4))
 
 
 def rank_of(x):
@@ -109,20 +116,26 @@ def check_int32_scalar(result, expected: int, what: str) -> None:
 
 
 @RANK
-@given(any_arrays)
-def test_rank_counts_dimensions(target, array):
+@per_dtype
+@given(st.data())
+def test_rank_counts_dimensions(target, dtype, data):
+    array = data.draw(any_arrays(dtype), label="array")
     check_int32_scalar(target.run(rank_of, array), array.ndim, "tf.rank")
 
 
 @SIZE
-@given(any_arrays)
-def test_size_counts_elements(target, array):
+@per_dtype
+@given(st.data())
+def test_size_counts_elements(target, dtype, data):
+    array = data.draw(any_arrays(dtype), label="array")
     check_int32_scalar(target.run(size_of, array), array.size, "tf.size")
 
 
 @SHAPE_OP
-@given(any_arrays)
-def test_shape_op_gives_dimension_sizes(target, array):
+@per_dtype
+@given(st.data())
+def test_shape_op_gives_dimension_sizes(target, dtype, data):
+    array = data.draw(any_arrays(dtype), label="array")
     # relax_shapes: in graph modes every dimension is unknown while tracing.
     result = target.run(shape_of, array)
     assert result.dtype == tf.int32
@@ -130,8 +143,10 @@ def test_shape_op_gives_dimension_sizes(target, array):
 
 
 @STATIC
-@given(any_arrays)
-def test_static_shape_and_ndim(target, array):
+@per_dtype
+@given(st.data())
+def test_static_shape_and_ndim(target, dtype, data):
+    array = data.draw(any_arrays(dtype), label="array")
     # relax_shapes=False: the input's shape is known when the function is traced.
     sizes, ndim = target.run(static_shape_and_ndim, array, relax_shapes=False)
     same_array(sizes, np.array(array.shape, dtype=np.int32), "x.shape")
@@ -142,8 +157,10 @@ def test_static_shape_and_ndim(target, array):
 # x.shape is always fully known (that is the claim above).
 @only_modes("function", "xla")
 @TRACED
-@given(st.sampled_from(ALL_DTYPES).flatmap(lambda d: arrays(d, shapes(1, 4))))
-def test_traced_static_shape_is_unknown_dynamic_shape_exact(target, array):
+@per_dtype
+@given(st.data())
+def test_traced_static_shape_is_unknown_dynamic_shape_exact(target, dtype, data):
+    array = data.draw(arrays(dtype, shapes(1, 4)), label="array")
     sizes, ndim = target.run(static_shape_and_ndim, array)  # traced with all dims None
     same_array(sizes, np.full(array.ndim, -1, dtype=np.int32), "static x.shape while tracing")
     assert int(as_numpy(ndim)) == array.ndim, "the rank stays known"
@@ -213,23 +230,26 @@ def factorings(draw: st.DrawFn, size: int, max_rank: int = 4) -> tuple[int, ...]
 
 
 @st.composite
-def reshape_cases(draw: st.DrawFn, min_side: int = 1):
-    array = draw(st.sampled_from(ALL_DTYPES).flatmap(lambda d: arrays(d, shapes(0, 3, min_side))))
+def reshape_cases(draw: st.DrawFn, dtype: str, min_side: int = 1):
+    array = draw(arrays(dtype, shapes(0, 3, min_side)))
     return array, draw(factorings(max(array.size, 1)))
 
 
 @RESHAPE
-@given(reshape_cases())
-def test_reshape_keeps_values_and_size(target, case):
-    array, new_shape = case
+@per_dtype
+@given(st.data())
+def test_reshape_keeps_values_and_size(target, dtype, data):
+    array, new_shape = data.draw(reshape_cases(dtype), label="array, new shape")
     result = target.run(reshape, array, np.array(new_shape, np.int32))
     same_array(result, array.reshape(new_shape), "tf.reshape")
 
 
 @RESHAPE_INFER
-@given(reshape_cases().filter(lambda c: len(c[1]) >= 1), st.data())
-def test_reshape_infers_one_minus_one(target, case, data):
-    array, new_shape = case
+@per_dtype
+@given(st.data())
+def test_reshape_infers_one_minus_one(target, dtype, data):
+    cases = reshape_cases(dtype).filter(lambda c: len(c[1]) >= 1)
+    array, new_shape = data.draw(cases, label="array, new shape")
     hole = data.draw(st.integers(0, len(new_shape) - 1), label="index of -1")
     asked = list(new_shape)
     asked[hole] = -1
@@ -238,9 +258,10 @@ def test_reshape_infers_one_minus_one(target, case, data):
 
 
 @RESHAPE_REJECTS
-@given(reshape_cases(), st.integers(1, 3))
-def test_reshape_rejects_size_mismatch(target, case, extra):
-    array, new_shape = case
+@per_dtype
+@given(st.data(), st.integers(1, 3))
+def test_reshape_rejects_size_mismatch(target, dtype, data, extra):
+    array, new_shape = data.draw(reshape_cases(dtype), label="array, new shape")
     wrong = (*new_shape, extra + 1)  # array.size * (extra + 1) elements: never array.size
     try:
         target.run(reshape, array, np.array(wrong, np.int32))

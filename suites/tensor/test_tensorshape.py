@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import claim
+from pytest_tf2conf.dtype_axis import dtype_axis
 from pytest_tf2conf.strategies import arrays, shapes
 
 from ._support import ALL_DTYPES, API, as_numpy, run_built
@@ -198,8 +199,9 @@ def test_tensorshape_concatenate(a, b):
 
 # --- TensorSpec -------------------------------------------------------------------------
 @SPEC_FIELDS
-@given(any_dims, st.sampled_from((*ALL_DTYPES, "string")))
-def test_tensorspec_shape_and_dtype(dims, name):
+@dtype_axis((*ALL_DTYPES, "string"), "name")  # one host item per dtype (pytest_tf2conf.dtype_axis)
+@given(any_dims)
+def test_tensorspec_shape_and_dtype(name, dims):
     spec = tf.TensorSpec(dims, tf.as_dtype(name))
     assert isinstance(spec.shape, tf.TensorShape)
     assert spec.shape == tf.TensorShape(dims) or (dims is None and spec.shape.rank is None)
@@ -214,20 +216,30 @@ def spec_of(x):
     return tf.constant(sizes, tf.int32, shape=[len(sizes)]), tf.constant(same)
 
 
-any_arrays = st.sampled_from(ALL_DTYPES).flatmap(lambda d: arrays(d, shapes(0, 4)))
+# Each dtype is its own item (see pytest_tf2conf.dtype_axis): every dtype runs in every
+# profile, and graph modes trace once per rank.
+per_dtype = dtype_axis(ALL_DTYPES)
+
+
+def any_arrays(dtype: str) -> st.SearchStrategy[np.ndarray]:
+    return arrays(dtype, shapes(0, 4))
 
 
 @SPEC_FROM_TENSOR
-@given(any_arrays)
-def test_tensorspec_from_tensor(target, array):
+@per_dtype
+@given(st.data())
+def test_tensorspec_from_tensor(target, dtype, data):
+    array = data.draw(any_arrays(dtype), label="array")
     sizes, same = target.run(spec_of, array, relax_shapes=False)
     assert bool(as_numpy(same)), "from_tensor's shape or dtype differs from the tensor's"
     np.testing.assert_array_equal(as_numpy(sizes), np.array(array.shape, np.int32))
 
 
 @SPEC_COMPATIBLE
-@given(any_arrays, st.data())
-def test_tensorspec_compatible_with_tensor(target, array, data):
+@per_dtype  # the tensor's dtype; the spec's dtype is drawn (the same one, or any)
+@given(st.data())
+def test_tensorspec_compatible_with_tensor(target, dtype, data):
+    array = data.draw(any_arrays(dtype), label="array")
     dims = [None if data.draw(st.booleans()) else d for d in array.shape]
     dims = [d if d is None else data.draw(st.sampled_from([d, d + 1])) for d in dims]
     if data.draw(st.integers(0, 4)) == 0:
