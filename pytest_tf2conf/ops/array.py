@@ -412,6 +412,11 @@ def _away_from_bounds(a: np.ndarray) -> np.ndarray:
 
 def _gen_clip_by_norm(d: Draw) -> Any:
     x = d.array(d.shape(), bound=10.0)  # float16 sums of squares stay finite
+    if d.small:
+        # TF's CPU kernels flush subnormal results to zero: the square of a tiny element is
+        # 0 there (its slice's norm too), not in the oracle. Gradients are checked where
+        # the squares are normal numbers.
+        x = np.where(np.abs(x) < 1e-3, 0, x).astype(x.dtype)
     axes = None if d.small or x.ndim == 0 or d.flag() else [axis_of(d, x.ndim)]
     norms = np.sqrt(np.sum(S.as_float64(x) ** 2, axis=None if axes is None else tuple(axes)))
     if d.small:  # a clip norm away from every slice's norm (the kink)
@@ -576,7 +581,8 @@ RECORDS: tuple[OpRecord, ...] = (
            reference="(indices out of [0, depth) give a row of off_value)",
            errors=(ErrorCase("axis below -1", lambda dt: sample(
                np.ones((), S.numpy_dtype(dt)), np.zeros((), S.numpy_dtype(dt)),
-               np.zeros((2,), np.int32), depth=3, axis=-2), "InvalidArgumentError"),)),
+               np.zeros((2,), np.int32), depth=3, axis=-2), "InvalidArgumentError",
+               traced_error="ValueError"),)),
     # Documented for bfloat16, float32, float64 (float16 runs too); integers and complex
     # also run: a known deviation of the dtype claim (known_deviations.toml).
     record("linspace", top("linspace"), np.linspace, _gen_linspace, FLOATS,
