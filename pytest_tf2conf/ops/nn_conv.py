@@ -197,11 +197,11 @@ def _conv_layouts(rank: int, kind: str, fixed_rank: bool = True):
 
     def layout(pick: Pick, small: bool) -> Layout:
         r = rank if fixed_rank else pick.int(1, 3 if not small else 2)
-        geo = _geometry(pick, r, small, dilate=kind not in ("transpose", "pool"))
+        geo = _geometry(pick, r, small, dilate=kind not in ("transpose", "pool", "argmax"))
         if kind == "atrous":
             geo = (geo[0], (1,) * r, geo[2], (pick.int(1, 2),) * r)
         kernel, strides, padding, dilations = geo
-        batch = pick.int(0 if not small else 1, 2 if not small else 1)
+        batch = pick.int(0 if not small and kind != "argmax" else 1, 2 if not small else 1)
         cin, cout = pick.int(1, 2 if small else 3), pick.int(1, 2 if small else 3)
         return _assemble(kind, kernel, strides, padding, dilations, batch,
                          _spatial(pick, geo, small), cin, cout, pick)  # fmt: skip
@@ -258,10 +258,10 @@ def _record(short: str, rank: int, kind: str, oracle: Callable[..., Any],
             dtypes: tuple[str, ...], *, fixed_rank: bool = True, args: tuple[int, ...] = (0, 1),
             smooth: tuple[Any, ...] = (), **extra: Any) -> OpRecord:  # fmt: skip
     layout, reference = _conv_layouts(rank, kind, fixed_rank)
+    grad = extra.pop("grad", Grad(args=args, smooth=smooth))
     return record(f"tf.nn.{short}", WRAPPERS[short], oracle,
-                  Layouts(layout, reference, bound=4.0), dtypes,
-                  grad=Grad(args=args, smooth=smooth), tolerance=extra.pop("tolerance", CONV_TOL),
-                  **extra)  # fmt: skip
+                  Layouts(layout, reference, bound=4.0), dtypes, grad=grad,
+                  tolerance=extra.pop("tolerance", CONV_TOL), **extra)  # fmt: skip
 
 
 # Dtypes as the CPU kernels have them (probe_dtypes.py): some eager kernels lack float16 and
@@ -281,7 +281,8 @@ RECORDS: tuple[OpRecord, ...] = (
     _record("depthwise_conv2d", 2, "depthwise", _depthwise, NARROW, **XLA_FLOATS, reference=CONV),
     _record("separable_conv2d", 2, "separable", _separable, NARROW, **XLA_FLOATS, args=(0, 1, 2),
             reference="(depthwise then pointwise cross-correlation)"),
-    _record("atrous_conv2d", 2, "atrous", _conv, WITH_INT32, **NO_XLA, reference=CONV + " with rate"),
+    _record("atrous_conv2d", 2, "atrous", _conv, WITH_INT32, **NO_XLA,
+            reference=CONV + " with rate"),
     _record("conv1d_transpose", 1, "transpose", _conv_transpose, WITH_INT32,
             reference="(the adjoint of conv1d)"),
     _record("conv2d_transpose", 2, "transpose", _conv_transpose, WITH_INT32,
@@ -303,8 +304,10 @@ RECORDS: tuple[OpRecord, ...] = (
             reference="(max over the in-bounds window)"),
     _record("pool", 2, "npool", _pool, FLOATS, args=(0,), fixed_rank=False, smooth=TIES,
             reference="(max or in-bounds mean over dilated windows)"),
-    _record("max_pool_with_argmax", 2, "pool", _pool_oracle("MAX"), REAL, **NO_XLA, args=(0,),
-            smooth=TIES, reference="(its values: max over the in-bounds window)"),
+    # An empty input is rejected ("tensor_in must not be empty"); no forward-mode gradient
+    # (MaxPoolGradWithArgmax has no gradient of its own), so no gradient claim.
+    _record("max_pool_with_argmax", 2, "argmax", _pool_oracle("MAX"), REAL, **NO_XLA, grad=None,
+            reference="(its values: max over the in-bounds window)"),
     _record("dilation2d", 2, "morph", _dilation, REAL, **NO_XLA, smooth=MORPH_TIES,
             reference="(max over offsets of input + filter)"),
     _record("erosion2d", 2, "morph", _erosion, FLOATS + SIGNED, **NO_XLA, smooth=MORPH_TIES,
