@@ -123,7 +123,10 @@ ACTIVATIONS: tuple[OpRecord, ...] = (
                 reference="of max(x, 0)"),
     _activation("relu6", lambda x: np.clip(x, 0, 6), REAL, kinks=(0.0, 6.0), bound=10.0,
                 signed_zeros=False, reference="of min(max(x, 0), 6)"),
+    # Away from 0 for gradients: the second derivative jumps there (central differences
+    # straddling 0 are off by ~h/4).
     _activation("elu", lambda x: np.where(x > 0, x, np.expm1(x)), FLOATS, bound=20.0,
+                kinks=(0.0,),
                 reference="of x if x > 0 else exp(x) - 1"),
     _activation("selu", lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(x)),
                 FLOATS, kinks=(0.0,), bound=20.0,
@@ -186,26 +189,33 @@ def _log_poisson(targets: np.ndarray, log_input: np.ndarray, compute_full_loss: 
     return loss
 
 
-def _pair_layout(min_rank: int = 0, class_axis: bool = False, kwargs=lambda pick: ()):
+def _pair_layout(min_rank: int = 0, class_axis: bool = False, kwargs=lambda pick: (),
+                 reference_kwargs: tuple[tuple[str, Any], ...] | None = None):
     """Two arrays of one shape (labels and logits); ``class_axis``: rank >= 1 and an axis
     of at least one class, drawn among the valid ones."""
 
     def layout(pick: Pick, small: bool) -> Layout:
         dims = shape(pick, min_rank, max(min_rank, 2 if small else 3), 3 if small else 4)
         extra = kwargs(pick)
-        if class_axis:
-            axis = pick.int(-len(dims), len(dims) - 1)
-            dims = list(dims)
-            dims[axis] = max(dims[axis], 1)
-            dims = tuple(dims)
-            extra += (("axis", axis),)
+        if class_axis:  # the last axis (labels are distributions along it)
+            dims = (*dims[:-1], max(dims[-1], 1))
+            extra += (("axis", -1),)
         return (dims, dims), extra
 
     def reference(pick: Pick, length: int) -> Layout:
         dims = (length // 4 + 1, 4) if class_axis else (length,)
-        return (dims, dims), kwargs(pick) + ((("axis", -1),) if class_axis else ())
+        extra = kwargs(pick) if reference_kwargs is None else reference_kwargs
+        return (dims, dims), extra + ((("axis", -1),) if class_axis else ())
 
     return layout, reference
+
+
+def _distribution(a: np.ndarray) -> np.ndarray:
+    positive = 0.1 + 0.5 * (1.0 + np.sin(a))
+    return positive / np.sum(positive, axis=-1, keepdims=True)
+
+
+DISTRIBUTION = same_dtype(_distribution)
 
 
 def _sparse_layout(pick: Pick, small: bool) -> Layout:
@@ -220,15 +230,17 @@ def _sparse_reference(pick: Pick, length: int) -> Layout:
 
 
 def _losses() -> tuple[OpRecord, ...]:
-    xent = _pair_layout(class_axis=True)
+    xent = _pair_layout(min_rank=1, class_axis=True)
     plain = _pair_layout()
     weighted = _pair_layout(kwargs=lambda pick: (("pos_weight", pick.choice((1.0, 0.5, 3.0))),))
-    poisson = _pair_layout(kwargs=lambda pick: (("compute_full_loss", pick.choice((False, True))),))
+    poisson = _pair_layout(kwargs=lambda pick: (("compute_full_loss", pick.choice((False, True))),),
+                           reference_kwargs=(("compute_full_loss", True),))
     return (
-        # Labels may be any real numbers (the formula is linear in them); gradients flow
-        # into both labels and logits.
+        # Labels are documented as probability distributions along the class axis (the
+        # gradient softmax - labels assumes they sum to 1); gradients flow into both.
         record("tf.nn.softmax_cross_entropy_with_logits", nn("softmax_cross_entropy_with_logits"),
-               _softmax_xent, Layouts(*xent, bound=10.0), FLOATS, grad=Grad(args=(0, 1)),
+               _softmax_xent, Layouts(*xent, bound=10.0, domains=(DISTRIBUTION,)), FLOATS,
+               grad=Grad(args=(0, 1)),
                tolerance=summed(200.0, 8), signed_zeros=False,
                reference="of -sum(labels * log_softmax(logits))"),
         record("tf.nn.sparse_softmax_cross_entropy_with_logits",
@@ -243,7 +255,10 @@ def _losses() -> tuple[OpRecord, ...]:
                reference="of max(x, 0) - x * z + log(1 + exp(-|x|))"),
         record("tf.nn.weighted_cross_entropy_with_logits",
                nn("weighted_cross_entropy_with_logits"), _weighted_xent,
-               Layouts(*weighted, bound=20.0, domains=(UNIT,)), FLOATS, grad=Grad(args=(0, 1)),
+               Layouts(*weighted, bound=20.0, domains=(UNIT,)), FLOATS,
+               # At logits = 0 (a point, known deviation) TensorFlow's gradient takes the
+               # subgradient 0 of |x| and relu(-x) where the function is smooth.
+               grad=Grad(args=(0, 1), smooth=(None, away_from(0.0)), points=((0.5, 0.0),)),
                tolerance=summed(60.0, 4),
                reference="of z * -log(sigmoid(x)) * pos_weight + (1 - z) * -log(1 - sigmoid(x))"),
         # Targets are counts (non-negative); gradients with respect to targets stay above 1,
@@ -430,7 +445,9 @@ def _moment_records() -> tuple[OpRecord, ...]:
 
     def global_layout(pick: Pick, small: bool) -> Layout:
         args, eps = channels(pick, small, (4, 4))
-        return args, (*eps, ("scale_after_normalization", pick.choice((True, False))))
+        # gradients: gamma is used (unused, its gradient is None, not zeros)
+        scale = True if small else pick.choice((True, False))
+        return args, (*eps, ("scale_after_normalization", scale))
 
     def global_reference(pick: Pick, length: int) -> Layout:
         return (((1, length, 1, 2), (2,), (2,), (2,), (2,)),
@@ -477,7 +494,8 @@ def _moment_records() -> tuple[OpRecord, ...]:
                reference="of (t - m) / sqrt(v + epsilon) * gamma + beta"),
         record("tf.nn.local_response_normalization", nn("local_response_normalization"), _lrn,
                Layouts(lrn_layout, lrn_reference, bound=4.0), ("float16", "float32"),
-               dtypes_by_target={"CPU-xla": ("float32",)}, grad=Grad(),
+               # No gradient claim: forward mode needs LRNGrad's gradient (not registered).
+               dtypes_by_target={"CPU-xla": ("float32",)}, grad=None,
                tolerance=summed(4.0, 8),
                reference="of x / (bias + alpha * sum of squares over the depth window) ** beta"),
     )  # fmt: skip
@@ -578,8 +596,11 @@ def _misc() -> tuple[OpRecord, ...]:
 
     def lookup_layout(pick: Pick, small: bool) -> Layout:
         rows = pick.int(1, 4)
-        params = (rows, *shape(pick, 0, 1 if small else 2, 3))
-        ids = pick.ints(0, rows - 1, shape(pick, 0, 2, 3), pick.choice(("int32", "int64")))
+        params = (rows, *shape(pick, 0, 1 if small else 2, 3, min_side=1 if small else 0))
+        # gradients: at least one id (with none, the tape gives no gradient at all)
+        # (and of rank >= 1: a scalar id into a vector gives a gradient of shape (); reported)
+        ids_shape = shape(pick, 1 if small else 0, 2, 3, min_side=1 if small else 0)
+        ids = pick.ints(0, rows - 1, ids_shape, pick.choice(("int32", "int64")))
         return (params, ids), ()
 
     def lookup_reference(pick: Pick, length: int) -> Layout:
@@ -739,7 +760,9 @@ def ctc_loss(logits: Any, labels: Any, label_length: Any, logit_length: Any) -> 
 
 def _sequences() -> tuple[OpRecord, ...]:
     def iso_layout(pick: Pick, small: bool) -> Layout:
-        dims = shape(pick, 1, 2, 3 if small else 5)
+        # gradients: not empty (the gradient of an empty fit fails in tf.split) and of rank
+        # 2 (of a vector, the gradient comes back as a matrix [1, n]; reported)
+        dims = shape(pick, 2 if small else 1, 2, 3 if small else 5, min_side=1 if small else 0)
         return (dims,), (("decreasing", pick.choice((True, False))),
                          ("axis", pick.int(-len(dims), len(dims) - 1)))  # fmt: skip
 
