@@ -148,7 +148,6 @@ ACTIVATIONS: tuple[OpRecord, ...] = (
 )  # fmt: skip
 
 
-
 # -- losses --------------------------------------------------------------------------------
 
 
@@ -188,8 +187,12 @@ def _log_poisson(targets: np.ndarray, log_input: np.ndarray, compute_full_loss: 
     return loss
 
 
-def _pair_layout(min_rank: int = 0, class_axis: bool = False, kwargs=lambda pick: (),
-                 reference_kwargs: tuple[tuple[str, Any], ...] | None = None):
+def _pair_layout(
+    min_rank: int = 0,
+    class_axis: bool = False,
+    kwargs=lambda pick: (),
+    reference_kwargs: tuple[tuple[str, Any], ...] | None = None,
+):
     """Two arrays of one shape (labels and logits); ``class_axis``: rank >= 1 and an axis
     of at least one class, drawn among the valid ones."""
 
@@ -232,8 +235,10 @@ def _losses() -> tuple[OpRecord, ...]:
     xent = _pair_layout(min_rank=1, class_axis=True)
     plain = _pair_layout()
     weighted = _pair_layout(kwargs=lambda pick: (("pos_weight", pick.choice((1.0, 0.5, 3.0))),))
-    poisson = _pair_layout(kwargs=lambda pick: (("compute_full_loss", pick.choice((False, True))),),
-                           reference_kwargs=(("compute_full_loss", True),))
+    poisson = _pair_layout(
+        kwargs=lambda pick: (("compute_full_loss", pick.choice((False, True))),),
+        reference_kwargs=(("compute_full_loss", True),),
+    )
     return (
         # Labels are documented as probability distributions along the class axis (the
         # gradient softmax - labels assumes they sum to 1); gradients flow into both.
@@ -454,8 +459,12 @@ def _moment_records() -> tuple[OpRecord, ...]:
 
     def lrn_layout(pick: Pick, small: bool) -> Layout:
         dims = (pick.int(0, 2), pick.int(1, 2), pick.int(1, 3), pick.int(1, 4 if small else 6))
-        return (dims,), (("depth_radius", pick.int(0, 3)), ("bias", pick.choice((1.0, 2.0))),
-                         ("alpha", pick.choice((1.0, 0.25))), ("beta", pick.choice((0.5, 0.75))))
+        return (dims,), (
+            ("depth_radius", pick.int(0, 3)),
+            ("bias", pick.choice((1.0, 2.0))),
+            ("alpha", pick.choice((1.0, 0.25))),
+            ("beta", pick.choice((0.5, 0.75))),
+        )
 
     def lrn_reference(pick: Pick, length: int) -> Layout:
         return ((1, 1, length, 3),), (("depth_radius", 1), ("bias", 1.0), ("alpha", 1.0),

@@ -35,13 +35,21 @@ def _out_size(n: int, k: int, s: int, d: int, padding: str) -> tuple[int, int]:
 
 def _window(offset: Any, dilations: Any, strides: Any, geo: list[tuple[int, int]]) -> Any:
     """The index of the padded elements that kernel ``offset`` meets at each output."""
-    spans = (slice(o * d, o * d + (out - 1) * s + 1, s) if out else slice(0, 0)
-             for o, d, s, (out, _) in zip(offset, dilations, strides, geo, strict=True))
+    spans = (
+        slice(o * d, o * d + (out - 1) * s + 1, s) if out else slice(0, 0)
+        for o, d, s, (out, _) in zip(offset, dilations, strides, geo, strict=True)
+    )
     return (slice(None), *spans, slice(None))
 
 
-def _views(x: np.ndarray, kernel: tuple[int, ...], strides: tuple[int, ...], padding: str,
-           dilations: tuple[int, ...], fill: float) -> Iterator[tuple[Any, np.ndarray]]:
+def _views(
+    x: np.ndarray,
+    kernel: tuple[int, ...],
+    strides: tuple[int, ...],
+    padding: str,
+    dilations: tuple[int, ...],
+    fill: float,
+) -> Iterator[tuple[Any, np.ndarray]]:
     """(kernel offset, the input elements that offset meets at every output position)."""
     spatial = x.shape[1:-1]
     geo = [_out_size(n, k, s, d, padding)
@@ -163,9 +171,8 @@ WRAPPERS: dict[str, Callable[..., Any]] = {
 }  # fmt: skip
 for _pool_name in ("avg_pool", "avg_pool1d", "avg_pool2d", "avg_pool3d",
                    "max_pool", "max_pool1d", "max_pool2d", "max_pool3d"):  # fmt: skip
-    WRAPPERS[_pool_name] = (
-        lambda x, ksize, strides, padding, _n=_pool_name: getattr(_tf().nn, _n)(
-            x, list(ksize), list(strides), padding)
+    WRAPPERS[_pool_name] = lambda x, ksize, strides, padding, _n=_pool_name: getattr(_tf().nn, _n)(
+        x, list(ksize), list(strides), padding
     )
 for _name, _fn in WRAPPERS.items():
     _wrap(_name, _fn)
@@ -206,12 +213,20 @@ def _conv_layouts(rank: int, kind: str, fixed_rank: bool = True):
         # ("do not yet support dilation rates larger than 1"): drawn for values only.
         # tf.nn.convolution of rank 1 with dilations fails to trace with unknown dimensions
         # ("Cannot convert a partially known TensorShape"; reported): conv1d has them.
-        dilate = (kind not in ("transpose", "pool", "argmax") and not (small and kind != "npool")
-                  and not (kind == "conv" and r == 3) and not (not fixed_rank and r == 1))
+        dilate = (
+            kind not in ("transpose", "pool", "argmax")
+            and not (small and kind != "npool")
+            and not (kind == "conv" and r == 3)
+            and not (not fixed_rank and r == 1)
+        )
         geo = _geometry(pick, r, small, dilate=dilate)
         if kind == "npool":  # strides above the window are rejected; dilations need VALID
-            geo = (geo[0], tuple(min(s, k) for s, k in zip(geo[1], geo[0], strict=True)),
-                   "VALID" if max(geo[3]) > 1 else geo[2], geo[3])
+            geo = (
+                geo[0],
+                tuple(min(s, k) for s, k in zip(geo[1], geo[0], strict=True)),
+                "VALID" if max(geo[3]) > 1 else geo[2],
+                geo[3],
+            )
         if kind == "atrous":
             geo = (geo[0], (1,) * r, geo[2], (pick.int(1, 2),) * r)
         kernel, strides, padding, dilations = geo
@@ -248,14 +263,18 @@ def _assemble(kind, kernel, strides, padding, dilations, batch, spatial, cin, co
     if kind == "separable":
         mult = cout
         return (x, (*kernel, cin, mult), (1, 1, cin * mult, pick.int(1, 3))), (
-            *geo, ("dilations", dilations))
+            *geo,
+            ("dilations", dilations),
+        )
     if kind == "morph":
         return (x, (*kernel, cin)), (*geo, ("dilations", dilations))
     if kind == "transpose":
         out = [_out_size(n, k, s, 1, padding)[0]
                for n, k, s in zip(spatial, kernel, strides, strict=True)]  # fmt: skip
         return ((batch, *out, cin), (*kernel, cout, cin)), (
-            ("output_shape", (batch, *spatial, cout)), *geo)
+            ("output_shape", (batch, *spatial, cout)),
+            *geo,
+        )
     if kind == "npool":
         # Average pooling: the in-bounds count under dilation (MAX: the max_pool records;
         # tf.nn.pool's MAX runs on integers where AVG does not, one dtype claim each way).

@@ -300,7 +300,8 @@ def _sequences() -> tuple[OpRecord, ...]:
 
     def greedy_reference(pick: Pick, length: int) -> Layout:
         return ((length, 2, 3), np.array([length, length // 2], np.int32)), (
-            ("merge_repeated", True),)
+            ("merge_repeated", True),
+        )
 
     def ctc_layout(pick: Pick, small: bool) -> Layout:
         time, batch, classes = pick.int(1, 4), pick.int(1, 2), pick.int(2, 4)
