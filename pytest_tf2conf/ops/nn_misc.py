@@ -142,7 +142,8 @@ def _misc() -> tuple[OpRecord, ...]:
                reference="(zero-padded spatial blocks moved into the batch)"),
         record("tf.nn.embedding_lookup", embedding_lookup, lambda p, ids: p[ids.astype(np.int64)],
                Layouts(lookup_layout, lookup_reference), FLOATS + COMPLEX + INTS,
-               grad=None,  # gradient claim pending: the tape gives a gradient of shape () (reported) reference="(params[ids])"),
+               # gradient claim pending: the tape's gradient has shape () at times (reported)
+               grad=None, reference="(params[ids])"),
         record("tf.nn.dropout", dropout, lambda x, rate: x / (1.0 - rate),
                Layouts(dropout_layout, dropout_reference, bound=100.0), FLOATS, grad=Grad(),
                reference="(each element 0 or x / (1 - rate); rate 0: x)"),
@@ -326,7 +327,8 @@ def _sequences() -> tuple[OpRecord, ...]:
                Layouts(iso_layout, iso_reference, bound=10.0), FLOATS + SIGNED,
                result={"int8": "float32", "int16": "float32", "int32": "float64",
                        "int64": "float64"}, dtypes_by_target={"CPU-xla": ()},
-               grad=None,  # gradient claim pending: fails under tf.function (reported) tolerance=summed(10.0, 8),
+               # gradient claim pending: fails under tf.function (reported)
+               grad=None, tolerance=summed(10.0, 8),
                reference="(pool-adjacent-violators fit along axis)"),
         record("tf.nn.collapse_repeated", collapse_repeated, _collapse,
                Layouts(collapse_layout, collapse_reference, bound=2.0, int_bound=2), ALL,
