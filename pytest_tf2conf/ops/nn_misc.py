@@ -321,7 +321,6 @@ def _sequences() -> tuple[OpRecord, ...]:
         lengths = np.array([3, 2], np.int32)
         return ((8, 2, length + 1), labels, lengths, np.array([8, 6], np.int32)), ()
 
-    generic = same_dtype(_generic)
     return (
         record("tf.nn.isotonic_regression", isotonic_regression, _isotonic,
                Layouts(iso_layout, iso_reference, bound=10.0), FLOATS + SIGNED,
