@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 
-from ..oracles import same_dtype
 from .nn import ALL, F32_64, REAL, _log_softmax, _tf, nn, record, summed
 from .nn_samplers import Layout, Layouts, Pick, distinct, shape
 from .record import COMPLEX, FLOATS, INTS, SIGNED, Grad, OpRecord
