@@ -16,9 +16,17 @@ from importlib import import_module
 from .record import ErrorCase, Grad, OpRecord, Sample
 
 NAMESPACES = (
-    "math", "math_table", "math_reduce", "math_misc",
-    "array", "array_indexing", "array_casts",
-)  # fmt: skip
+    "math",
+    "math_table",
+    "math_reduce",
+    "math_misc",
+    "array",
+    "array_indexing",
+    "array_casts",
+    "nn",
+    "nn_misc",
+    "nn_conv",
+)
 
 __all__ = ["NAMESPACES", "ErrorCase", "Grad", "OpRecord", "Sample", "by_name", "records"]
 
