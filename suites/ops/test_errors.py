@@ -5,8 +5,9 @@ The class is looked up by name in ``tf.errors`` (``InvalidArgumentError``, ...) 
 Python's builtins (``ValueError``, ``TypeError``); a subclass counts, as ``except`` would. In
 graph modes an error TensorFlow can find while tracing (a static shape) is raised then; the
 target's functions trace with unknown dimensions, so shape errors are found when the graph
-runs, as eagerly; a bad Python constant (an axis) is found while tracing, where TensorFlow's
-shape functions raise ValueError (``ErrorCase.traced_error``). A mode that raises a different class is a failure of this claim (or a
+runs, as eagerly; a bad Python constant (an axis) is found while tracing, where
+TensorFlow's shape functions raise ValueError (``ErrorCase.traced_error``). A mode that
+raises a different class is a failure of this claim (or a
 known deviation with its reason).
 """
 
