@@ -15,7 +15,7 @@ from importlib import import_module
 
 from .record import ErrorCase, Grad, OpRecord, Sample
 
-NAMESPACES = ("math", "bitwise")
+NAMESPACES = ("math", "bitwise", "strings")
 
 __all__ = ["NAMESPACES", "ErrorCase", "Grad", "OpRecord", "Sample", "by_name", "records"]
 
