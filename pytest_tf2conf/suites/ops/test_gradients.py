@@ -47,6 +47,9 @@ def _vjp_and_jvp(record: OpRecord, kwargs: tuple[tuple[str, Any], ...], arity: i
                 y = fn(*args)
             loss = tf.reduce_sum(w * y)
         grads = tape.gradient(loss, [args[i] for i in wrt])
+        # A sparse gradient (IndexedSlices, e.g. of tf.sparse.reorder's values) is one
+        # documented form of the gradient: compared in its dense form.
+        grads = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g for g in grads]
         return (*grads, accumulator.jvp(y))
 
     vjp_and_jvp.__name__ = f"vjp_and_jvp_{record.slug}"
