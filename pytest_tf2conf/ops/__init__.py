@@ -15,7 +15,7 @@ from importlib import import_module
 
 from .record import ErrorCase, Grad, OpRecord, Sample
 
-NAMESPACES = ("math", "bitwise", "strings", "sparse")
+NAMESPACES = ("math", "bitwise", "strings", "sparse", "random", "ragged")
 
 __all__ = ["NAMESPACES", "ErrorCase", "Grad", "OpRecord", "Sample", "by_name", "records"]
 
