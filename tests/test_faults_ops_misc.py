@@ -26,8 +26,9 @@ def _failing_tests(run) -> set[str]:
 
 
 def test_stock_records_pass(run_conformance) -> None:
-    names = ("bitwise.right_shift", "strings.substr", "sparse.to_dense",
+    names = ("bitwise.right_shift", "sparse.to_dense",
              "random.stateless_uniform", "ragged.row_splits_to_segment_ids")  # fmt: skip
+    # (every one compiles under XLA: string ops have no XLA kernels, see ops/strings.py)
     selection = " or ".join(f"{n}-" for n in names)
     run = run_conformance(suite("ops"), *ONE_DEVICE, "--tf2conf-modes", "eager,function,xla",
                           "-k", selection)  # fmt: skip

@@ -559,7 +559,8 @@ ALL = (*NUMERIC, "bool")
 ADD_TYPES = ("float32", "float64", *COMPLEX, "int8", "int16", "int32", "int64")
 
 RECORDS: tuple[OpRecord, ...] = (
-    _record("to_dense", _to_dense_fn, densify, sparse_sampler(max_rank=3), ALL, grad=(1,)),
+    _record("to_dense", _to_dense_fn, densify, sparse_sampler(max_rank=3), ALL, grad=(1,),
+            xla=True),
     _record("add", _pair_dense_of("add"), _on_dense(np.add), PAIR, ADD_TYPES),
     _record("concat", _concat_fn, _on_dense(lambda a, b, axis: np.concatenate([a, b], axis)),
             _concat_sampler(), ALL),

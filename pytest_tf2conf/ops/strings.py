@@ -409,7 +409,8 @@ RANK1_UNICODE = texts_sampler(alphabet=UNICODE, min_rank=1, max_rank=1)
 
 RECORDS: tuple[OpRecord, ...] = (
     _record("length", _strings("length"), _each(_length, np.int32),
-            texts_sampler(alphabet=UNICODE, kwargs=_UNITS), result="int32",
+            texts_sampler(alphabet=UNICODE, kwargs=_UNITS, ref_kwargs={"unit": "UTF8_CHAR"}),
+            result="int32",
             reference="(bytes, or UTF-8 characters)"),
     _record("lower", _strings("lower"), _each(bytes.lower), texts_sampler(alphabet=UNICODE),
             reference="of bytes.lower (ASCII letters only, without an encoding)"),
