@@ -561,7 +561,9 @@ ADD_TYPES = ("float32", "float64", *COMPLEX, "int8", "int16", "int32", "int64")
 RECORDS: tuple[OpRecord, ...] = (
     _record("to_dense", _to_dense_fn, densify, sparse_sampler(max_rank=3), ALL, grad=(1,),
             xla=True),
-    _record("add", _pair_dense_of("add"), _on_dense(np.add), PAIR, ADD_TYPES),
+    # A present -0.0 plus an absent entry stays -0.0 (nothing is added): sign unspecified.
+    _record("add", _pair_dense_of("add"), _on_dense(np.add), PAIR, ADD_TYPES,
+            signed_zeros=False),
     _record("concat", _concat_fn, _on_dense(lambda a, b, axis: np.concatenate([a, b], axis)),
             _concat_sampler(), ALL),
     _record("expand_dims", _dense_of("expand_dims"), _on_dense(lambda x, axis: np.expand_dims(
