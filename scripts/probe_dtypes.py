@@ -33,7 +33,8 @@ def main(argv: list[str]) -> int:
         for mode in ("eager", "xla"):
             target = Target(Device("CPU:0"), Mode(mode))
             runs = []
-            for dtype in UNIVERSE:
+            extra_dtypes = [d for d in record.all_declared() if d not in UNIVERSE]  # "string"
+            for dtype in (*UNIVERSE, *extra_dtypes):
                 import numpy as np
 
                 sample = record.sampler.reference(dtype, 3, np.random.default_rng(rng_seed))

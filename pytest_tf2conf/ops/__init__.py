@@ -26,6 +26,11 @@ NAMESPACES = (
     "nn",
     "nn_misc",
     "nn_conv",
+    "bitwise",
+    "strings",
+    "sparse",
+    "random",
+    "ragged",
 )
 
 __all__ = ["NAMESPACES", "ErrorCase", "Grad", "OpRecord", "Sample", "by_name", "records"]

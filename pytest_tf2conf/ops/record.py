@@ -15,6 +15,22 @@ every target, and nothing else:
 - ``errors``: documented error inputs and the error class they raise;
 - tolerances per dtype, the result dtype rule, the doc link and the claim wording.
 
+Two additive extensions serve namespaces beyond numeric math:
+
+- string dtype: a record may declare ``"string"`` (``STRING``) among its dtypes. Its
+  samples are NumPy object arrays of ``bytes`` (converted to ``tf.string``); results are
+  compared exactly, element by element. ``"string"`` is not in the numeric ``UNIVERSE``:
+  the dtype-support check tries the universe plus the extra dtypes a record declares, so
+  a string op must run on strings and raise on every numeric dtype (its sampler gives
+  numeric arrays of the same layout for those);
+- ``random``: for functions without a value oracle (random sampling, ``ops/random.py``)
+  a ``Random`` replaces the value comparison: the oracle then gives only an array of the
+  expected shape (its values are ignored), the result's dtype and shape are checked as
+  usual, ``Random.invariant`` asserts the documented support (a range, a permutation, ...)
+  and, for deterministic (stateless, seeded) functions, a second call with the same
+  arguments must give the identical result and a call with another seed
+  (``Random.reseed``) a different one.
+
 Adding an op is adding one record to the module of its namespace (``ops/math.py``, ...).
 Known deviations stay in the expectations mechanism, never in a record.
 """
@@ -39,6 +55,9 @@ API = "https://www.tensorflow.org/api_docs/python/"
 
 # Every dtype the two-way support check tries: the declared ones must run, the rest raise.
 UNIVERSE = (*NUMERIC, "bool")
+# The string dtype (tf.string; NumPy object arrays of bytes): declared by string records
+# only, and then tried by the support check besides the UNIVERSE.
+STRING = "string"
 
 
 @dataclass(frozen=True)
@@ -111,6 +130,24 @@ class ErrorCase:
         return self.traced_error if self.traced_error and mode != "eager" else self.error
 
 
+@dataclass(frozen=True)
+class Random:
+    """How to check a function whose values have no oracle (random sampling).
+
+    ``invariant(result, *args, **kwargs)`` (a NumPy result, the oracle's arguments) raises
+    AssertionError where the result leaves its documented support. With
+    ``deterministic`` (stateless ops, and seeded ones documented to repeat), two calls with
+    the same arguments give identical results; ``reseed(sample)`` gives the same call with
+    another seed, whose result must differ where it has at least ``reseed_min_size``
+    elements (fewer could coincide by chance).
+    """
+
+    invariant: Callable[..., None]
+    deterministic: bool = True
+    reseed: Callable[[Sample], Sample] | None = None
+    reseed_min_size: int = 16
+
+
 GRADIENT_TOLERANCES = {
     "float32": Tolerance(rtol=2e-4, atol=2e-5),
     "float64": Tolerance(rtol=1e-7, atol=1e-9),
@@ -141,6 +178,8 @@ class OpRecord:
     # Argument values checked every run for each declared dtype (edge cases a draw may
     # miss), besides the drawn and reference samples; e.g. a tiny complex number for sign.
     points: tuple[tuple[Any, ...], ...] = ()
+    # Functions without a value oracle (random sampling): what is checked instead.
+    random: Random | None = None
 
     # -- identity ------------------------------------------------------------------------
     @property
@@ -260,7 +299,11 @@ _ORACLE_CACHE_LIMIT = 4096
 
 
 def _sample_key(sample: Sample) -> tuple[Any, ...]:
-    return tuple((a.dtype.name, a.shape, a.tobytes()) for a in sample.args) + sample.kwargs
+    # Object arrays (strings) by value: their bytes are pointers, which a later array reuses.
+    return tuple(
+        (a.dtype.name, a.shape, repr(a.tolist()) if a.dtype.kind == "O" else a.tobytes())
+        for a in sample.args
+    ) + sample.kwargs
 
 
 def _expected(record: OpRecord, dtype: str, sample: Sample) -> np.ndarray:

@@ -16,7 +16,7 @@ import pytest
 
 from pytest_tf2conf import assert_close, ops
 from pytest_tf2conf.claims import Claim, claim
-from pytest_tf2conf.ops.record import GRADIENT_TOLERANCES, OpRecord, Sample
+from pytest_tf2conf.ops.record import GRADIENT_TOLERANCES, OpRecord, Sample, oracle_args
 from pytest_tf2conf.profiles import scaled_examples
 from pytest_tf2conf.strategies import COMPLEX_DTYPES as COMPLEX
 from pytest_tf2conf.strategies import FLOAT_DTYPES as FLOATS
@@ -86,8 +86,11 @@ def rng_for(*parts: Any) -> np.random.Generator:
 def check_values(
     target: Any, record: OpRecord, dtype: str, sample: Sample, what: str = "result"
 ) -> None:
-    """Result dtype, shape and values of one call on ``target`` against the oracle."""
-    out = target.run(record.bound(sample.kwargs), *sample.args)
+    """Result dtype, shape and values of one call on ``target`` against the oracle (for a
+    record without a value oracle, ``record.random``: its invariant, determinism and seed
+    sensitivity instead of the values; strings, object arrays, compare exactly)."""
+    fn = record.bound(sample.kwargs)
+    out = target.run(fn, *sample.args)
     expected = record.expected(dtype, sample)
     got = out.dtype.name
     assert got == record.result_dtype(dtype), (
@@ -96,8 +99,40 @@ def check_values(
     assert tuple(out.shape) == expected.shape, (
         f"{record.name}: shape {tuple(out.shape)}, oracle {expected.shape}"
     )
+    if record.random is not None:
+        _check_random(target, record, dtype, sample, out, what)
+        return
     expected = _rounded_overflow(expected, record.result_dtype(dtype))
-    assert_close(out, expected, signed_zeros=record.compare_signed_zeros(dtype), what=what)
+    # Strings (object arrays) compare exactly: "object" has the exact tolerance.
+    compared = np.dtype(object) if got == "string" else None
+    assert_close(out, expected, dtype=compared,
+                 signed_zeros=record.compare_signed_zeros(dtype), what=what)  # fmt: skip
+
+
+def _check_random(
+    target: Any, record: OpRecord, dtype: str, sample: Sample, out: Any, what: str
+) -> None:
+    """The documented properties of a random function's result (``ops.record.Random``)."""
+    spec = record.random
+    result = _plain(out)
+    kwargs = dict(sample.kwargs)
+    spec.invariant(result, *oracle_args(dtype, sample.args), **kwargs)
+    if not spec.deterministic:
+        return
+    again = _plain(target.run(record.bound(sample.kwargs), *sample.args))
+    assert_close(again, result, rtol=0.0, atol=0.0, what=f"{what}: second call, same seed")
+    if spec.reseed is not None and result.size >= spec.reseed_min_size:
+        other = spec.reseed(sample)
+        changed = _plain(target.run(record.bound(other.kwargs), *other.args))
+        assert changed.shape != result.shape or not np.array_equal(
+            changed, result, equal_nan=result.dtype.kind in "fc"
+        ), f"{record.name}: {what}: another seed gave the same {result.size} values"
+
+
+def _plain(tensor: Any) -> np.ndarray:
+    """A result as NumPy; bfloat16 (an ml_dtypes void kind) widened exactly to float32."""
+    array = np.asarray(tensor.numpy() if hasattr(tensor, "numpy") else tensor)
+    return array.astype(np.float32) if array.dtype.kind == "V" else array
 
 
 def _rounded_overflow(expected: np.ndarray, dtype: str) -> np.ndarray:

@@ -46,7 +46,7 @@ def _vjp_and_jvp(record: OpRecord, kwargs: tuple[tuple[str, Any], ...], arity: i
             ) as accumulator:
                 y = fn(*args)
             loss = tf.reduce_sum(w * y)
-        # Densified: gather-like ops return their gradient as tf.IndexedSlices.
+        # Densified: gather-like ops (and tf.sparse.reorder's values) give tf.IndexedSlices.
         grads = [tf.convert_to_tensor(g) for g in tape.gradient(loss, [args[i] for i in wrt])]
         return (*grads, tf.convert_to_tensor(accumulator.jvp(y)))
 
