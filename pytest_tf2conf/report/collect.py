@@ -115,7 +115,9 @@ def phase_outcome(report: pytest.TestReport) -> str | None:
             return "xfailed"
         return "unsupported" if call.get("unsupported") else "skipped"
     if report.when == "call":
-        return "xpassed" if xfail else "passed"
+        # A non-strict xfail that passed (strict ones fail, above): the expected deviation
+        # shows only on some examples, this run's did not hit it. A pass, not a fix.
+        return "passed"
     return None
 
 
