@@ -15,7 +15,7 @@ from importlib import import_module
 
 from .record import ErrorCase, Grad, OpRecord, Sample
 
-NAMESPACES = ("math",)
+NAMESPACES = ("math", "signal", "signal_spectral")
 
 __all__ = ["NAMESPACES", "ErrorCase", "Grad", "OpRecord", "Sample", "by_name", "records"]
 
