@@ -15,7 +15,7 @@ from importlib import import_module
 
 from .record import ErrorCase, Grad, OpRecord, Sample
 
-NAMESPACES = ("math", "signal", "signal_spectral")
+NAMESPACES = ("math", "signal", "signal_spectral", "image")
 
 __all__ = ["NAMESPACES", "ErrorCase", "Grad", "OpRecord", "Sample", "by_name", "records"]
 

@@ -83,6 +83,7 @@ def ref_values(
     if dtype == "bool":
         return rng.integers(0, 2, size=shape).astype(bool)
     low, high = _int_range(dtype, lo, hi)
+    high = min(high, 2**62)  # NumPy's generator draws within int64
     return rng.integers(low, high, size=shape, endpoint=True).astype(np.dtype(dtype))
 
 
