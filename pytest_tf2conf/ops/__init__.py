@@ -31,6 +31,9 @@ NAMESPACES = (
     "sparse",
     "random",
     "ragged",
+    "signal",
+    "signal_spectral",
+    "image",
 )
 
 __all__ = ["NAMESPACES", "ErrorCase", "Grad", "OpRecord", "Sample", "by_name", "records"]
