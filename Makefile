@@ -10,8 +10,8 @@ REPORTS ?= $(CURDIR)/reports
 PROFILE ?= ci
 # Extra pytest arguments for the conformance run, e.g. ARGS="--tf2conf-modes eager".
 ARGS ?=
-# pytest-xdist workers for the conformance run: "auto" is one per core (measured on 2 cores:
-# docs/performance.md); JOBS=0 runs in one process.
+# Shards of the conformance run, run in parallel (`tf2conf run --jobs`): "auto" is one per
+# core; JOBS=0 (or 1) runs one shard, one process at a time.
 JOBS ?= auto
 
 .PHONY: conformance test lint bench bench-memory validate-upgrade clean
@@ -25,12 +25,15 @@ $(BIN)/.installed: pyproject.toml Makefile
 
 # The main job: every bundled suite on this machine's CPU (split into 2 logical devices),
 # in all modes; reports (JSON, Markdown, HTML) go to reports/. Runs from a scratch folder
-# to show that the installed plugin needs no checkout.
+# to show that the installed plugin needs no checkout. `tf2conf run` gives each of JOBS
+# shards its own chain of processes: one that passes MAX_RSS MB of memory (XLA's cache
+# is only freed with its process) or crashes is resumed by a fresh one; one merged report.
+MAX_RSS ?= 1400
 conformance: $(BIN)/.installed
 	mkdir -p $(REPORTS)
-	cd "$$(mktemp -d)" && $(CURDIR)/$(BIN)/pytest --tf2conf --tf2conf-virtual-cpus 2 \
-		--tf2conf-profile $(PROFILE) --tf2conf-report $(REPORTS) -q -p no:cacheprovider \
-		-n $(JOBS) $(ARGS)
+	cd "$$(mktemp -d)" && $(CURDIR)/$(BIN)/tf2conf run --jobs $(if $(filter 0,$(JOBS)),1,$(JOBS)) \
+		--max-rss $(MAX_RSS) --report $(REPORTS) -- --tf2conf-virtual-cpus 2 \
+		--tf2conf-profile $(PROFILE) -q -p no:cacheprovider $(ARGS)
 
 # The project's own tests (plugin, reports, planted faults).
 test: $(BIN)/.installed
