@@ -321,7 +321,11 @@ RECORDS: tuple[OpRecord, ...] = (
     _record("depthwise_conv2d", 2, "depthwise", _depthwise, NARROW, **XLA_FLOATS, reference=CONV),
     _record("separable_conv2d", 2, "separable", _separable, NARROW, **XLA_FLOATS, args=(0, 1, 2),
             reference="(depthwise then pointwise cross-correlation)"),
-    _record("atrous_conv2d", 2, "atrous", _conv, WITH_INT32, **NO_XLA,
+    # Eager only: traced with unknown dimensions (the targets trace once per rank) it
+    # raises "Cannot convert a partially known TensorShape to a Tensor" (it computes its
+    # padding from the static shape), and it does not compile under XLA.
+    _record("atrous_conv2d", 2, "atrous", _conv, WITH_INT32,
+            dtypes_by_target={"CPU-function": (), "CPU-xla": ()},
             reference=CONV + " with rate"),
     _record("conv1d_transpose", 1, "transpose", _conv_transpose, WITH_INT32,
             reference="(the adjoint of conv1d)"),
