@@ -128,8 +128,8 @@ def DIVIDEND(a: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class OpCase:
-    """An element-wise record of ``ops/math_table.py`` as the eager and graph suites use it."""
+class _RecordView:
+    """What every view of a table record shares: its short name, function and dtypes."""
 
     record: Any  # ops.record.OpRecord (not imported here: ops imports this module)
 
@@ -144,6 +144,11 @@ class OpCase:
     @property
     def dtypes(self) -> tuple[str, ...]:
         return self.record.dtypes
+
+
+@dataclass(frozen=True, eq=False)
+class OpCase(_RecordView):
+    """An element-wise record of ``ops/math_table.py`` as the eager and graph suites use it."""
 
     @property
     def arity(self) -> int:
@@ -191,22 +196,8 @@ class OpCase:
 
 
 @dataclass(frozen=True, eq=False)
-class ReductionCase:
+class ReductionCase(_RecordView):
     """A reduction record of ``ops/math_table.py`` (``fn(x, axis=, keepdims=)``)."""
-
-    record: Any
-
-    @property
-    def name(self) -> str:
-        return self.record.name.rsplit(".", 1)[1]
-
-    @property
-    def tf_fn(self) -> Callable[..., Any]:
-        return self.record.fn
-
-    @property
-    def dtypes(self) -> tuple[str, ...]:
-        return self.record.dtypes
 
     @property
     def accumulates(self) -> bool:
