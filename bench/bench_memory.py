@@ -286,8 +286,20 @@ def run(args: argparse.Namespace, pytest_args: list[str]) -> int:
         ]  # fmt: skip
         if args.max_rss:  # `tf2conf run`: -n shards, each a chain of processes
             jobs = "1" if args.n in ("0", "1") else args.n
-            cmd = [sys.executable, "-m", "pytest_tf2conf.cli", "run", "--jobs", jobs,
-                   "--max-rss", str(args.max_rss), "--report", str(report), "--", *common]
+            cmd = [
+                sys.executable,
+                "-m",
+                "pytest_tf2conf.cli",
+                "run",
+                "--jobs",
+                jobs,
+                "--max-rss",
+                str(args.max_rss),
+                "--report",
+                str(report),
+                "--",
+                *common,
+            ]
         else:
             cmd = [sys.executable, "-m", "pytest", "--tf2conf", "--tf2conf-report", str(report),
                    "-n", args.n, *common]  # fmt: skip

@@ -25,7 +25,11 @@ def test_calls_are_found_through_every_import_form(tmp_path: Path) -> None:
     path.write_text(SOURCE)
     calls = sorted(call for _, call in coverage.calls_in(path))
     assert calls == [
-        "tf.constant", "tf.math.approx_max_k", "tf.math.erf", "tf.math.erfc", "tf.nn.approx_max_k"
+        "tf.constant",
+        "tf.math.approx_max_k",
+        "tf.math.erf",
+        "tf.math.erfc",
+        "tf.nn.approx_max_k",
     ]
 
 

@@ -25,7 +25,9 @@ def test_stock_records_pass(run_conformance) -> None:
         run.assert_all_passed()
         record = ops.by_name(f"tf.{name}")
         assert {c for c, _ in run.outcomes} == {
-            record.value_claim.id, record.gradient_claim.id, record.dtype_claim.id,
+            record.value_claim.id,
+            record.gradient_claim.id,
+            record.dtype_claim.id,
         }
 
 

@@ -20,6 +20,7 @@ NAMESPACES = (
     "math_table",
     "math_reduce",
     "math_misc",
+    "linalg",
     "array",
     "array_indexing",
     "array_casts",

@@ -196,7 +196,7 @@ def _gen_tile(d: Draw) -> Any:
 def _gen_broadcast_to(d: Draw) -> Any:
     target = d.shape()
     rank = d.integer(0, len(target))
-    shape = [1 if d.flag() else s for s in target[len(target) - rank:]]
+    shape = [1 if d.flag() else s for s in target[len(target) - rank :]]
     return sample(d.array(shape), shape=target)
 
 
@@ -360,7 +360,7 @@ def _broadcastable(d: Draw) -> tuple[tuple[int, ...], ...]:
         side = d.integer(0, 3)
         for shape in out:
             shape.append(1 if d.integer(0, 2) == 0 else side)
-    return tuple(tuple(s[len(s) - d.integer(0, len(s)):]) for s in out)
+    return tuple(tuple(s[len(s) - d.integer(0, len(s)) :]) for s in out)
 
 
 def _where(cond: Any, x: Any, y: Any, one_arg: bool) -> Any:
@@ -388,7 +388,7 @@ def _gen_boolean_mask(d: Draw) -> Any:
     x = d.array(d.shape(1, min_side=1 if d.small else 0))
     axis = d.integer(0, x.ndim - 1)
     k = d.integer(1, x.ndim - axis)
-    mask = d.array(x.shape[axis:axis + k], "bool")
+    mask = d.array(x.shape[axis : axis + k], "bool")
     return sample(x, mask, axis=axis)
 
 
@@ -483,14 +483,21 @@ def _gen_linspace(d: Draw) -> Any:
 
 
 RANGE_DTYPES = ("float16", "bfloat16", "float32", "float64", "int32", "int64")
-_RANGE_CAP = {"float16": 2048, "bfloat16": 256, "int8": 127, "uint8": 255, "int16": 32767,
-              "uint16": 65535}
+_RANGE_CAP = {
+    "float16": 2048,
+    "bfloat16": 256,
+    "int8": 127,
+    "uint8": 255,
+    "int16": 32767,
+    "uint16": 65535,
+}
 
 
 def _gen_range(d: Draw) -> Any:
     if d.reference:  # within the integers the dtype holds exactly
-        return sample(start=0, limit=min(d.length, _RANGE_CAP.get(d.dtype, d.length)), delta=1,
-                      dtype=d.dtype)
+        return sample(
+            start=0, limit=min(d.length, _RANGE_CAP.get(d.dtype, d.length)), delta=1, dtype=d.dtype
+        )
     start, limit = d.integer(-5, 20), d.integer(-5, 20)
     delta = d.pick((1, 2, 3)) if limit >= start else d.pick((-1, -2))
     if d.dtype in ("bool",) or d.dtype[0] == "u":

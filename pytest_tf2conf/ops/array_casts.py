@@ -76,7 +76,6 @@ def _complex(real: Any, imag: Any) -> Any:
     return _tf().complex(real, imag)
 
 
-
 RECORDS: tuple[OpRecord, ...] = (
     record("complex", _complex, lambda re, im: re + 1j * im, _gen_pair, F32_64,
            result={"float32": "complex64", "float64": "complex128"}),

@@ -46,7 +46,7 @@ def _gather_oracle(params: np.ndarray, indices: np.ndarray, axis: int, batch_dim
     axis %= params.ndim
     if batch_dims == 0:
         return np.take(params, indices, axis=axis)
-    shape = params.shape[:axis] + indices.shape[batch_dims:] + params.shape[axis + 1:]
+    shape = params.shape[:axis] + indices.shape[batch_dims:] + params.shape[axis + 1 :]
     if params.shape[0] == 0:
         return np.zeros(shape, params.dtype)
     return np.stack([_gather_oracle(p, i, axis - 1, batch_dims - 1)
@@ -62,7 +62,7 @@ def _gen_gather_nd(d: Draw) -> Any:
     b = d.integer(0, 1) if params.ndim >= 2 else 0
     k = d.integer(1, params.ndim - b)
     extra = d.shape(0, 2, main=False)
-    sides = params.shape[b:b + k]
+    sides = params.shape[b : b + k]
     if 0 in sides or params.size == 0:
         # Empty slices are gathered by no index: TF rejects "more than 0 entries" from
         # an empty params even where each slice is empty (NumPy gives empty results).
@@ -81,7 +81,7 @@ def _gather_nd_oracle(params: np.ndarray, indices: np.ndarray, batch_dims: int) 
         return params[tuple(np.moveaxis(indices, -1, 0))]
     k = indices.shape[-1]
     if params.shape[0] == 0:
-        return np.zeros(indices.shape[:-1] + params.shape[1 + k:], params.dtype)
+        return np.zeros(indices.shape[:-1] + params.shape[1 + k :], params.dtype)
     return np.stack([_gather_nd_oracle(p, i, batch_dims - 1)
                      for p, i in zip(params, indices, strict=True)])  # fmt: skip
 
@@ -202,8 +202,12 @@ def _gen_searchsorted(d: Draw) -> Any:
 
 def _searchsorted_oracle(seq: np.ndarray, values: np.ndarray, side: str) -> Any:
     batch = int(np.prod(seq.shape[:-1]))
-    rows = [np.searchsorted(s, v, side=side) for s, v in zip(
-        seq.reshape(batch, seq.shape[-1]), values.reshape(batch, values.shape[-1]), strict=True)]
+    rows = [
+        np.searchsorted(s, v, side=side)
+        for s, v in zip(
+            seq.reshape(batch, seq.shape[-1]), values.reshape(batch, values.shape[-1]), strict=True
+        )
+    ]
     return np.asarray(rows, np.int32).reshape(values.shape)
 
 
@@ -285,7 +289,7 @@ def _gen_histogram(d: Draw) -> Any:
     # bin count: every scaled value is exact, edges included.
     lo = 0 if d.dtype.startswith("u") else -4
     v = d.array(d.shape(), bound=6.0)
-    values = (np.round(v.astype(np.float64) * 4) / 4 if v.dtype.kind == "f" else v)
+    values = np.round(v.astype(np.float64) * 4) / 4 if v.dtype.kind == "f" else v
     values = np.clip(values, lo - 2, None).astype(v.dtype)
     value_range = np.asarray([lo, lo + 8], v.dtype)
     return sample(values, value_range, nbins=d.pick((1, 2, 4, 8, 16)))
@@ -378,7 +382,7 @@ def _gen_space_batch(to_space: bool) -> Any:
 def _batch_to_space_oracle(x: np.ndarray, block_shape: Any, crops: Any) -> Any:
     m = len(block_shape)
     batch = x.shape[0] // int(np.prod(block_shape))
-    spatial, rest = x.shape[1:1 + m], x.shape[1 + m:]
+    spatial, rest = x.shape[1 : 1 + m], x.shape[1 + m :]
     y = x.reshape(*block_shape, batch, *spatial, *rest)
     perm = [m] + [p for i in range(m) for p in (m + 1 + i, i)] + list(range(2 * m + 1, y.ndim))
     y = y.transpose(perm).reshape(batch, *(s * b for s, b in zip(spatial, block_shape,
@@ -390,7 +394,7 @@ def _batch_to_space_oracle(x: np.ndarray, block_shape: Any, crops: Any) -> Any:
 def _space_to_batch_oracle(x: np.ndarray, block_shape: Any, paddings: Any) -> Any:
     m = len(block_shape)
     x = np.pad(x, [(0, 0), *(tuple(p) for p in paddings)] + [(0, 0)] * (x.ndim - 1 - m))
-    batch, spatial, rest = x.shape[0], x.shape[1:1 + m], x.shape[1 + m:]
+    batch, spatial, rest = x.shape[0], x.shape[1 : 1 + m], x.shape[1 + m :]
     shape = [batch] + [v for s, b in zip(spatial, block_shape, strict=True) for v in (s // b, b)]
     y = x.reshape(*shape, *rest)
     perm = [2 + 2 * i for i in range(m)] + [0] + [1 + 2 * i for i in range(m)]

@@ -80,8 +80,11 @@ class _Hypothesis(Draw):
         self, min_rank: int = 0, max_rank: int = 3, min_side: int = 0, main: bool = True
     ) -> tuple[int, ...]:
         if self.bucketed:
-            fits = [s for s in BUCKET_SHAPES
-                    if min_rank <= len(s) <= max_rank and min(s, default=min_side) >= min_side]
+            fits = [
+                s
+                for s in BUCKET_SHAPES
+                if min_rank <= len(s) <= max_rank and min(s, default=min_side) >= min_side
+            ]
             return self._draw(st.sampled_from(fits or [(2,) * max(min_rank, 1)]))  # fmt: skip
         top = min(max_rank, max(min_rank, 2 if self.small else 3))
         return self._draw(S.shapes(min_rank, top, min_side, max(min_side, 3 if self.small else 4)))

@@ -24,36 +24,45 @@ from .samplers import GRADIENT_BOUND, random_array
 PAD = 111
 ALL = (*NUMERIC, "bool")
 
+
 def _tf() -> Any:
     import tensorflow as tf
 
     return tf
 
+
 def _dense(rt: Any) -> Any:
     return rt.to_tensor(default_value=_tf().cast(PAD, rt.dtype))
 
+
 def _pad(dtype: Any) -> Any:
     return np.asarray(PAD).astype(dtype)
+
 
 def _rows_of(values: np.ndarray, lengths: np.ndarray) -> list[list[Any]]:
     ends = np.cumsum(lengths)
     return [values[e - n : e].tolist() for e, n in zip(ends.tolist(), lengths.tolist(),
                                                           strict=True)]  # fmt: skip
 
+
 def _padded_rows(rows: list[list[Any]], dtype: Any) -> np.ndarray:
     return padded(rows, _pad(dtype), dtype)
 
+
 def _bound(dtype: str, small: bool) -> float | None:
     return None if dtype == "bool" else GRADIENT_BOUND if small and dtype in FLOATS else 100.0
+
 
 def _draw_ragged(draw_: Any, dtype: str, small: bool) -> tuple[np.ndarray, np.ndarray]:
     lengths = np.asarray(draw_(st.lists(st.integers(0, 4), max_size=4)), dtype=np.int64)
     values = draw_(S.arrays(dtype, (int(lengths.sum()),), bound=_bound(dtype, small)))
     return values, lengths
 
+
 def _rng_ragged(rng: np.random.Generator, dtype: str, rows: int) -> tuple[np.ndarray, ...]:
     lengths = rng.integers(0, 4, size=rows).astype(np.int64)
     return random_array(dtype, (int(lengths.sum()),), rng), lengths
+
 
 def ragged_sampler(count: int = 1) -> Built:
     def draw(draw_: Any, dtype: str, small: bool) -> Sample:
@@ -64,16 +73,20 @@ def ragged_sampler(count: int = 1) -> Built:
 
     return Built(draw, build)
 
+
 def _rt(values: Any, lengths: Any) -> Any:
     return _tf().RaggedTensor.from_row_lengths(values, lengths)
+
 
 # -- functions and oracles ------------------------------------------------------------------
 def boolean_mask(data: Any, mask: Any) -> Any:
     # A rank-2 mask of a rank-2 tensor: rows of the kept entries (ragged).
     return _dense(_tf().ragged.boolean_mask(data, mask))
 
+
 def _boolean_mask(data: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return _padded_rows([row[m].tolist() for row, m in zip(data, mask, strict=True)], data.dtype)
+
 
 def _mask_sampler() -> Built:
     def draw(draw_: Any, dtype: str, small: bool) -> Sample:
@@ -87,12 +100,15 @@ def _mask_sampler() -> Built:
 
     return Built(draw, build)
 
+
 def range_(starts: Any, limits: Any, deltas: Any) -> Any:
     return _dense(_tf().ragged.range(starts, limits, deltas))
+
 
 def _range(starts: np.ndarray, limits: np.ndarray, deltas: np.ndarray) -> np.ndarray:
     rows = [np.arange(a, b, d).tolist() for a, b, d in zip(starts, limits, deltas, strict=True)]
     return _padded_rows(rows, starts.dtype)
+
 
 def _range_sampler() -> Built:
     def draw(draw_: Any, dtype: str, small: bool) -> Sample:
@@ -110,11 +126,14 @@ def _range_sampler() -> Built:
 
     return Built(draw, build)
 
+
 def row_splits_to_segment_ids(splits: Any) -> Any:
     return _tf().ragged.row_splits_to_segment_ids(splits)
 
+
 def segment_ids_to_row_splits(ids: Any) -> Any:
     return _tf().ragged.segment_ids_to_row_splits(ids)
+
 
 def _splits_sampler() -> Built:
     def draw(draw_: Any, dtype: str, small: bool) -> Sample:
@@ -127,6 +146,7 @@ def _splits_sampler() -> Built:
 
     return Built(draw, build)
 
+
 def _ids_sampler() -> Built:
     def draw(draw_: Any, dtype: str, small: bool) -> Sample:
         ids = sorted(draw_(st.lists(st.integers(0, 4), max_size=6)))
@@ -138,16 +158,20 @@ def _ids_sampler() -> Built:
 
     return Built(draw, build)
 
+
 def _segment_ids(splits: np.ndarray) -> np.ndarray:
     return np.repeat(np.arange(len(splits) - 1), np.diff(splits)).astype(splits.dtype)
+
 
 def _row_splits(ids: np.ndarray) -> np.ndarray:
     # Documented: num_segments defaults to max(ids) + 1; empty segments give equal splits.
     counts = np.bincount(ids.astype(np.int64), minlength=int(ids.max()) + 1 if len(ids) else 0)
     return np.concatenate([[0], np.cumsum(counts)]).astype(ids.dtype)
 
+
 def stack(v1: Any, l1: Any, v2: Any, l2: Any) -> Any:
     return _dense(_tf().ragged.stack([_rt(v1, l1), _rt(v2, l2)], axis=0))
+
 
 def _stack(v1: np.ndarray, l1: np.ndarray, v2: np.ndarray, l2: np.ndarray) -> np.ndarray:
     # Two ragged [rows, (cols)] tensors stacked: [2, rows?, (cols)]: equal row counts only
@@ -161,20 +185,25 @@ def _stack(v1: np.ndarray, l1: np.ndarray, v2: np.ndarray, l2: np.ndarray) -> np
             out[k, i, : len(row)] = row
     return out
 
+
 def map_flat_values(values: Any, lengths: Any) -> Any:
     # map_flat_values applies an op to the flat values: here x * x.
     tf = _tf()
     return _dense(tf.ragged.map_flat_values(tf.math.multiply, _rt(values, lengths),
                                             _rt(values, lengths)))  # fmt: skip
 
+
 def _map_flat_values(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return _padded_rows(_rows_of(values * values, lengths), values.dtype)
+
 
 def stack_dynamic_partitions(data: Any, partitions: Any) -> Any:
     return _dense(_tf().ragged.stack_dynamic_partitions(data, partitions, 3))
 
+
 def _partitions(data: np.ndarray, partitions: np.ndarray) -> np.ndarray:
     return _padded_rows([data[partitions == p].tolist() for p in range(3)], data.dtype)
+
 
 def _partition_sampler() -> Built:
     def draw(draw_: Any, dtype: str, small: bool) -> Sample:
@@ -189,6 +218,7 @@ def _partition_sampler() -> Built:
 
     return Built(draw, build)
 
+
 def _record(fn: Callable[..., Any], oracle: Callable[..., Any], sampler: Built,
             dtypes: tuple[str, ...], grad: tuple[int, ...] | None = None, xla: bool = False,
             **kw: Any) -> OpRecord:  # fmt: skip
@@ -200,6 +230,7 @@ def _record(fn: Callable[..., Any], oracle: Callable[..., Any], sampler: Built,
     return OpRecord(name=f"tf.ragged.{name}", fn=fn, oracle=oracle, sampler=sampler,
                     dtypes=dtypes, doc=f"{API}tf/ragged/{name}",
                     grad=Grad(args=grad) if grad else None, **kw)  # fmt: skip
+
 
 RECORDS: tuple[OpRecord, ...] = (
     _record(boolean_mask, _boolean_mask, _mask_sampler(), ALL),

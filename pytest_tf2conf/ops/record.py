@@ -180,6 +180,11 @@ class OpRecord:
     points: tuple[tuple[Any, ...], ...] = ()
     # Functions without a value oracle (random sampling): what is checked instead.
     random: Random | None = None
+    # Graph modes trace this record once per concrete shape (as tf.function does without an
+    # input signature) instead of once per rank with every dimension None: for functions
+    # whose Python code or gradient needs static shapes (tf.linalg.eigh_tridiagonal, the
+    # SVD and QR gradients).
+    static_shapes: bool = False
 
     # -- identity ------------------------------------------------------------------------
     @property
@@ -300,10 +305,13 @@ _ORACLE_CACHE_LIMIT = 4096
 
 def _sample_key(sample: Sample) -> tuple[Any, ...]:
     # Object arrays (strings) by value: their bytes are pointers, which a later array reuses.
-    return tuple(
-        (a.dtype.name, a.shape, repr(a.tolist()) if a.dtype.kind == "O" else a.tobytes())
-        for a in sample.args
-    ) + sample.kwargs
+    return (
+        tuple(
+            (a.dtype.name, a.shape, repr(a.tolist()) if a.dtype.kind == "O" else a.tobytes())
+            for a in sample.args
+        )
+        + sample.kwargs
+    )
 
 
 def _expected(record: OpRecord, dtype: str, sample: Sample) -> np.ndarray:

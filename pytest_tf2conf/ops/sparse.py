@@ -74,7 +74,11 @@ KwargsFn = Callable[[Any, tuple[int, ...]], dict[str, Any]]
 
 
 def sparse_sampler(
-    *, count: int = 1, min_rank: int = 1, max_rank: int = 2, kwargs: KwargsFn | None = None,
+    *,
+    count: int = 1,
+    min_rank: int = 1,
+    max_rank: int = 2,
+    kwargs: KwargsFn | None = None,
     ref_shape: Callable[[int], tuple[int, ...]] = lambda n: (n,),
     ref_kwargs: Callable[[tuple[int, ...]], dict[str, Any]] | None = None,
     bound: float | None = None,
