@@ -6,6 +6,7 @@ no TensorFlow, Keras, JAX or NumPy import, and the bundled suites are not collec
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -139,13 +140,20 @@ def _parametrize(metafunc: pytest.Metafunc, name: str, targets: list[Any], reaso
 
 
 def _is_suite_item(item: pytest.Item) -> bool:
-    return Path(item.path).is_relative_to(SUITES_DIR)
+    return _suite_relative(str(item.path)) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _suite_relative(path: str) -> str | None:
+    """A bundled suite file's path relative to the suites folder (cached per file: the
+    op database collects ~10^4 items from each of a few files)."""
+    file = Path(path)
+    return file.relative_to(SUITES_DIR).as_posix() if file.is_relative_to(SUITES_DIR) else None
 
 
 def _test_id(item: pytest.Item) -> str:
-    if _is_suite_item(item):
-        return f"{Path(item.path).relative_to(SUITES_DIR).as_posix()}::{item.name}"
-    return item.nodeid
+    relative = _suite_relative(str(item.path))
+    return item.nodeid if relative is None else f"{relative}::{item.name}"
 
 
 def _target_fields(item: pytest.Item) -> dict[str, Any]:

@@ -340,12 +340,13 @@ def _apply_expectations(state: RunState, items: list[pytest.Item], payload_key: 
     # The user's entries come first: they override the bundled known deviations.
     entries, known = state.expectations, state.known_deviations
     applied = 0
+    user, bundled = expectations.Matcher(entries), expectations.Matcher(known)
     for item in items:
         payload = item.stash.get(payload_key, None)
         if payload is None:
             continue
-        entry = expectations.first_match(entries, payload, state.runtime.version)
-        entry = entry or expectations.first_match(known, payload, state.runtime.version)
+        entry = user.first_match(payload, state.runtime.version)
+        entry = entry or bundled.first_match(payload, state.runtime.version)
         if entry is None:
             continue
         item.add_marker(expectations.marker_for(entry))

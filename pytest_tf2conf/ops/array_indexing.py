@@ -545,11 +545,15 @@ RECORDS: tuple[OpRecord, ...] = (
            _gen_dynamic_partition, grad=True, reference="(the partitions concatenated)"),
     record("dynamic_stitch", _dynamic_stitch, _dynamic_stitch_oracle, _gen_dynamic_stitch,
            grad=Grad(args=(0, 1)), reference="(of a later index, the later slice)"),
+    # Static shapes: forward mode through SpaceToBatchND/BatchToSpaceND needs a known
+    # block_shape size ("block_shape must have known size" with relaxed shapes).
     record("batch_to_space", _with_int_constants("batch_to_space", "block_shape", "crops"),
-           _batch_to_space_oracle, _gen_space_batch(to_space=True), REAL, grad=True),
+           _batch_to_space_oracle, _gen_space_batch(to_space=True), REAL, grad=True,
+           static_shapes=True),
     record("space_to_batch_nd", _with_int_constants("space_to_batch_nd", "block_shape",
                                                     "paddings"),
-           _space_to_batch_oracle, _gen_space_batch(to_space=False), REAL, grad=True),
+           _space_to_batch_oracle, _gen_space_batch(to_space=False), REAL, grad=True,
+           static_shapes=True),
     # -- control flow with a fixed body (x * x - x, sums, doubling) -------------------------
     record("map_fn", _map_fn, lambda x: x * x - x, _gen_loop, NUMERIC_NO_BOOL, grad=True,
            reference="(fn: row * row - row)"),

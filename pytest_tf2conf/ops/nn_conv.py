@@ -327,7 +327,8 @@ RECORDS: tuple[OpRecord, ...] = (
     # Eager only: traced with unknown dimensions (the targets trace once per rank) it
     # raises "Cannot convert a partially known TensorShape to a Tensor" (it computes its
     # padding from the static shape), and it does not compile under XLA.
-    _record("atrous_conv2d", 2, "atrous", _conv, WITH_INT32,
+    # (static shapes: its forward mode goes through SpaceToBatchND, see array_indexing.py)
+    _record("atrous_conv2d", 2, "atrous", _conv, WITH_INT32, static_shapes=True,
             dtypes_by_target={"CPU-function": (), "CPU-xla": ()},
             reference=CONV + " with rate"),
     _record("conv1d_transpose", 1, "transpose", _conv_transpose, WITH_INT32,
@@ -349,8 +350,9 @@ RECORDS: tuple[OpRecord, ...] = (
     _record("max_pool3d", 3, "pool", _pool_oracle("MAX"), NARROW, args=(0,), smooth=TIES,
             dtypes_by_target={"CPU-xla": ("float16", "bfloat16", "float32")},
             reference="(max over the in-bounds window)"),
+    # (static shapes: dilated pooling goes through SpaceToBatchND, see array_indexing.py)
     _record("pool", 2, "npool", _pool, FLOATS, args=(0,), fixed_rank=False,
-            reference="(in-bounds mean over dilated windows)"),
+            static_shapes=True, reference="(in-bounds mean over dilated windows)"),
     # An empty input is rejected ("tensor_in must not be empty"); no forward-mode gradient
     # (MaxPoolGradWithArgmax has no gradient of its own), so no gradient claim.
     _record("max_pool_with_argmax", 2, "argmax", _pool_oracle("MAX"), REAL, **NO_XLA, grad=None,

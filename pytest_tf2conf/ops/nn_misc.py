@@ -137,7 +137,7 @@ def _misc() -> tuple[OpRecord, ...]:
                reference="(NHWC: spatial blocks moved to depth)"),
         record("tf.nn.space_to_batch", nn("space_to_batch"), _space_to_batch,
                Layouts(s2b_layout, s2b_reference), REAL, dtypes_by_target={"CPU-xla": ALL},
-               grad=Grad(),
+               grad=Grad(), static_shapes=True,  # see batch_to_space in array_indexing.py
                reference="(zero-padded spatial blocks moved into the batch)"),
         record("tf.nn.embedding_lookup", embedding_lookup, lambda p, ids: p[ids.astype(np.int64)],
                Layouts(lookup_layout, lookup_reference), FLOATS + COMPLEX + INTS,

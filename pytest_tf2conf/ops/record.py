@@ -181,9 +181,10 @@ class OpRecord:
     # Functions without a value oracle (random sampling): what is checked instead.
     random: Random | None = None
     # Graph modes trace this record once per concrete shape (as tf.function does without an
-    # input signature) instead of once per rank with every dimension None: for functions
-    # whose Python code or gradient needs static shapes (tf.linalg.eigh_tridiagonal, the
-    # SVD and QR gradients).
+    # input signature) instead of once per rank with every dimension None, and its eager
+    # forward-mode gradients use exact shapes: for functions whose Python code or gradient
+    # needs static shapes (tf.linalg.eigh_tridiagonal, the SVD and QR gradients, the
+    # forward mode of SpaceToBatchND).
     static_shapes: bool = False
 
     # -- identity ------------------------------------------------------------------------

@@ -8,11 +8,13 @@ per rank (the dtype is fixed per item).
 
 from __future__ import annotations
 
+import functools
 import zlib
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import settings
 
 from pytest_tf2conf import assert_close, ops
 from pytest_tf2conf.claims import Claim, claim
@@ -24,9 +26,14 @@ from pytest_tf2conf.strategies import numpy_dtype
 from pytest_tf2conf.tolerance import override
 
 # A property item checks one op x dtype x target: a sixth of the profile's examples
-# (ci 4, quick 2, thorough 33; XLA half of that) keeps the database's ~10^4 items within
-# the run's budget, while every declared dtype and target is still exercised.
+# (ci 4, quick 2, thorough 33) keeps the database's ~10^4 items within the run's budget,
+# while every declared dtype and target is still exercised.
 EXAMPLES = scaled_examples(1 / 6)
+# In graph modes a trace (and under XLA a compilation) costs 10-100x a call, so an example
+# is a batch of samples run by one traced function (``run_samples``): two examples (the
+# first is hypothesis' simplest one) of BATCH samples each (quick 2, ci 3, thorough 8).
+GRAPH_EXAMPLES = scaled_examples(1 / 12)
+BATCH = max(2, min(8, settings.default.max_examples // 8))
 
 
 def mark(declared: Claim) -> Any:
@@ -83,6 +90,57 @@ def rng_for(*parts: Any) -> np.random.Generator:
     return np.random.default_rng(zlib.crc32("/".join(map(str, parts)).encode()))
 
 
+def distinct(samples: list[Sample]) -> list[Sample]:
+    """``samples`` without repeats (hypothesis' first example draws the simplest sample
+    each time)."""
+    seen: dict[str, Sample] = {}
+    for sample in samples:
+        key = repr([(a.dtype.str, a.shape, a.tobytes()) for a in map(np.asarray, sample.args)])
+        seen.setdefault(key + repr(sample.kwargs), sample)
+    return list(seen.values())
+
+
+def run_samples(target: Any, record: OpRecord, samples: list[Sample]) -> list[Any]:
+    """``record`` called on each sample on ``target``: eagerly one call each; in a graph
+    mode one traced function calls it on all of them, so a batch costs one trace (and
+    under XLA one compilation) instead of one per sample shape, rank and constants."""
+    relax = not record.static_shapes
+    if not target.mode.is_graph or len(samples) == 1:
+        return [target.run(record.bound(s.kwargs), *s.args, relax_shapes=relax) for s in samples]
+    batch = _batched(record, tuple(s.kwargs for s in samples), tuple(len(s.args) for s in samples))
+    flat = [a for s in samples for a in s.args]
+    return list(target.run(batch, *flat, relax_shapes=relax))
+
+
+@functools.cache
+def _batched(record: OpRecord, kwargs: tuple[Any, ...], arities: tuple[int, ...]) -> Any:
+    fns = [record.bound(k) for k in kwargs]
+
+    def batch(*flat: Any) -> list[Any]:
+        out, start = [], 0
+        for fn, arity in zip(fns, arities, strict=True):
+            out.append(fn(*flat[start : start + arity]))
+            start += arity
+        return out
+
+    batch.__name__ = f"batch_{record.slug}"
+    return batch
+
+
+def check_samples(
+    target: Any, record: OpRecord, dtype: str, samples: list[Sample], whats: list[str]
+) -> None:
+    """``check_values`` for several samples, run together (``run_samples``); records
+    without a value oracle (``record.random``) run sample by sample."""
+    if record.random is not None:
+        for sample, what in zip(samples, whats, strict=True):
+            check_values(target, record, dtype, sample, what)
+        return
+    outs = run_samples(target, record, samples)
+    for out, sample, what in zip(outs, samples, whats, strict=True):
+        check_output(out, record, dtype, sample, what)
+
+
 def check_values(
     target: Any, record: OpRecord, dtype: str, sample: Sample, what: str = "result"
 ) -> None:
@@ -91,13 +149,25 @@ def check_values(
     sensitivity instead of the values; strings, object arrays, compare exactly)."""
     fn = record.bound(sample.kwargs)
     out = target.run(fn, *sample.args, relax_shapes=not record.static_shapes)
+    check_output(out, record, dtype, sample, what, target)
+
+
+def check_output(
+    out: Any,
+    record: OpRecord,
+    dtype: str,
+    sample: Sample,
+    what: str = "result",
+    target: Any = None,
+) -> None:
+    """``out`` (the record's result for ``sample``) against the oracle."""
     expected = record.expected(dtype, sample)
     got = out.dtype.name
     assert got == record.result_dtype(dtype), (
         f"{record.name}({dtype}) returned {got}, documented {record.result_dtype(dtype)}"
     )
     assert tuple(out.shape) == expected.shape, (
-        f"{record.name}: shape {tuple(out.shape)}, oracle {expected.shape}"
+        f"{record.name}: {what}: shape {tuple(out.shape)}, oracle {expected.shape}"
     )
     if record.random is not None:
         _check_random(target, record, dtype, sample, out, what)

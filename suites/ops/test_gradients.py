@@ -18,13 +18,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import assert_close, recording
+from pytest_tf2conf import assert_close, only_modes, recording
 from pytest_tf2conf.finite_differences import numeric_jacobian
 from pytest_tf2conf.ops.record import OpRecord, Sample, oracle_args
 from pytest_tf2conf.strategies import numpy_dtype
 from pytest_tf2conf.tolerance import lookup
 
-from ._support import EXAMPLES, gradient_params, require_declared
+from ._support import BATCH, EXAMPLES, GRAPH_EXAMPLES, distinct, gradient_params, require_declared
 
 
 @functools.cache
@@ -71,43 +71,108 @@ def _smooth(record: OpRecord, sample: Sample) -> Sample:
 
 
 @pytest.mark.parametrize(("record", "dtype"), gradient_params())
+@only_modes("eager")
 @EXAMPLES
 @given(data=st.data())
 def test_gradients_match_finite_differences(target, record, dtype, data) -> None:
     require_declared(record, dtype, target)
-    bucketed = target.mode.name == "xla"
-    strategy = record.sampler.strategy(dtype, small=True, bucketed=bucketed)
-    sample = _smooth(record, data.draw(strategy, label="x"))
-    _check(target, record, dtype, sample)
+    strategy = record.sampler.strategy(dtype, small=True)
+    _check(target, record, dtype, [_smooth(record, data.draw(strategy, label="x"))])
 
 
-def _fresh_forward_mode() -> None:
+@pytest.mark.parametrize(("record", "dtype"), gradient_params())
+@only_modes("function", "xla")
+@GRAPH_EXAMPLES
+@given(data=st.data())
+def test_gradients_match_finite_differences_in_graphs(target, record, dtype, data) -> None:
+    """As eagerly, a batch of samples per example, run by one traced function."""
+    require_declared(record, dtype, target)
+    strategy = record.sampler.strategy(dtype, small=True, bucketed=target.mode.name == "xla")
+    drawn = [data.draw(strategy, label=f"x{i}") for i in range(BATCH)]
+    _check(target, record, dtype, distinct([_smooth(record, s) for s in drawn]))
+
+
+def _fresh_forward_mode(exact: bool) -> None:
     """Forward mode traces each op's backward function with exact shapes for the first 32
     shapes of that op in the process, and with every dimension None after that
-    (``_TRACE_COUNT_LIMIT`` in tensorflow/python/eager/forwardprop.py), where the QR, SVD and
-    band-diagonal gradients fail ("QrGrad not implemented with dynamic shapes"). Each check
-    starts from a fresh count, so that its outcome does not depend on the tests that ran
-    before it in the same process."""
+    (``_TRACE_COUNT_LIMIT`` in tensorflow/python/eager/forwardprop.py), where some
+    gradients fail (QR, SVD, band-diagonal solves, batch_to_space: "not implemented with
+    dynamic shapes"). The regime is fixed per check, so that its outcome does not depend
+    on the tests that ran before it in the same process: exact shapes in graphs and for
+    ``static_shapes`` records (a fresh count), relaxed shapes for eager checks of the
+    others (one trace per op and rank, not per shape: eager forward mode would otherwise
+    trace every primitive op of every sample, most of an eager gradient check's time)."""
     try:
         from tensorflow.python.eager import forwardprop
     except ImportError:  # pragma: no cover - a TensorFlow without this module
         return
+    if not hasattr(forwardprop, "_TRACE_COUNT_LIMIT"):
+        return  # pragma: no cover - another TensorFlow: its own regime
+    forwardprop._TRACE_COUNT_LIMIT = 32 if exact else 0
     counts = getattr(forwardprop, "_TRACE_COUNT", None)
     if isinstance(counts, dict):
         counts.clear()
 
 
-def _check(target: Any, record: OpRecord, dtype: str, sample: Sample) -> None:
-    _fresh_forward_mode()
-    args, kwargs = sample.args, sample.kwargs
-    expected_y = record.expected(dtype, sample)
-    w = _pattern(expected_y.shape, dtype, 0.0)
-    tangents = [_pattern(args[i].shape, dtype, 0.7 * (i + 1)) for i in record.grad.args]
-    *grads, jvp = target.run(
-        _vjp_and_jvp(record, kwargs, len(args)), *args, w, *tangents,
-        relax_shapes=not record.static_shapes,
-    )  # fmt: skip
+def _check(target: Any, record: OpRecord, dtype: str, samples: list[Sample]) -> None:
+    _fresh_forward_mode(exact=target.mode.is_graph or record.static_shapes)
+    calls = []
+    for sample in samples:
+        shape = record.expected(dtype, sample).shape
+        w = _pattern(shape, dtype, 0.0)
+        tangents = [_pattern(sample.args[i].shape, dtype, 0.7 * (i + 1)) for i in record.grad.args]
+        calls.append((sample, w, tangents))
+    relax = not record.static_shapes
+    if target.mode.is_graph and len(calls) > 1:
+        fn = _batched_vjp_and_jvp(
+            record, tuple(s.kwargs for s, _, _ in calls), tuple(len(s.args) for s, _, _ in calls)
+        )
+        flat = [x for s, w, t in calls for x in (*s.args, w, *t)]
+        results = target.run(fn, *flat, relax_shapes=relax)
+    else:
+        results = [
+            target.run(
+                _vjp_and_jvp(record, s.kwargs, len(s.args)), *s.args, w, *t, relax_shapes=relax
+            )
+            for s, w, t in calls
+        ]
+    for i, ((sample, w, tangents), out) in enumerate(zip(calls, results, strict=True)):
+        *grads, jvp = out
+        what = f"sample {i}: " if len(calls) > 1 else ""
+        _verify(record, dtype, sample, w, tangents, grads, jvp, what)
 
+
+@functools.cache
+def _batched_vjp_and_jvp(
+    record: OpRecord, kwargs: tuple[Any, ...], arities: tuple[int, ...]
+) -> Any:
+    """``_vjp_and_jvp`` of several samples in one function (one trace per batch)."""
+    parts = [_vjp_and_jvp(record, k, n) for k, n in zip(kwargs, arities, strict=True)]
+    sizes = [n + 1 + len(record.grad.args) for n in arities]
+
+    def batch(*flat: Any) -> list[Any]:
+        out, start = [], 0
+        for part, size in zip(parts, sizes, strict=True):
+            out.append(part(*flat[start : start + size]))
+            start += size
+        return out
+
+    batch.__name__ = f"batch_vjp_and_jvp_{record.slug}"
+    return batch
+
+
+def _verify(
+    record: OpRecord,
+    dtype: str,
+    sample: Sample,
+    w: np.ndarray,
+    tangents: list[np.ndarray],
+    grads: list[Any],
+    jvp: Any,
+    what: str,
+) -> None:
+    """Reverse mode against finite differences of the oracle; forward against reverse."""
+    args, kwargs = sample.args, sample.kwargs
     wide = oracle_args(dtype, args)
     w64 = w.astype(np.float64)
     call = dict(kwargs, **({"dtype": dtype} if record.oracle_wants_dtype else {}))
@@ -120,7 +185,7 @@ def _check(target: Any, record: OpRecord, dtype: str, sample: Sample) -> None:
                 return float(np.sum(w64 * np.asarray(record.oracle(*values, **call))))
 
         expected = numeric_jacobian(loss, wide[i])
-        assert_close(grad, expected, signed_zeros=False, what=f"d/d(arg {i})")
+        assert_close(grad, expected, signed_zeros=False, what=f"{what}d/d(arg {i})")
 
     # Forward mode against reverse mode: <w, J v> = sum_i <J_i^T w, v_i>.
     forward = float(np.sum(w64 * np.asarray(jvp, dtype=np.float64)))
@@ -132,7 +197,7 @@ def _check(target: Any, record: OpRecord, dtype: str, sample: Sample) -> None:
     scale = 1.0 + float(np.sum(np.abs(w64 * np.asarray(jvp, dtype=np.float64))))
     assert_close(
         np.float64(forward), np.float64(reverse), rtol=tol.rtol, atol=tol.atol * scale,
-        what="<w, J v> (forward) vs <J^T w, v> (reverse)",
+        what=f"{what}<w, J v> (forward) vs <J^T w, v> (reverse)",
     )  # fmt: skip
 
 
@@ -149,4 +214,4 @@ def test_gradients_at_documented_points(target, record, dtype, point) -> None:
     """The same check at the record's ``Grad.points`` (every run, not left to the draw)."""
     require_declared(record, dtype, target)
     args = tuple(np.asarray(v, dtype=numpy_dtype(dtype)) for v in point)
-    _check(target, record, dtype, Sample(args))
+    _check(target, record, dtype, [Sample(args)])
