@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from pytest_tf2conf import assert_close, claim, only_modes, recording
 from pytest_tf2conf import oracles as O
 from pytest_tf2conf import strategies as S
+from pytest_tf2conf.profiles import scaled_examples
 from pytest_tf2conf.tolerance import accumulation_tolerance
 
 DOC = "https://www.tensorflow.org/guide/intro_to_graphs"
@@ -57,20 +58,31 @@ MATMUL = "matmul"
 
 
 def _params() -> list:
+    """One item per case x dtype (the dtype is an axis, as in ``pytest_tf2conf.dtype_axis``):
+    every dtype of every case runs in every profile, and a graph traces once per rank."""
     rows = [("unary", c) for c in O.unary_ops()]
     rows += [("binary", c) for c in O.binary_ops()]
     rows += [("reduction", c) for c in O.reductions()]
-    rows.append(("matmul", MATMUL))
-    return [
-        pytest.param(case, id=case if case == MATMUL else case.name, marks=FAMILIES[family])
+    params = [
+        pytest.param(case, dtype, id=f"{case.name}-{dtype}", marks=FAMILIES[family])
         for family, case in rows
+        for dtype in case.dtypes
     ]
+    params += [
+        pytest.param(MATMUL, dtype, id=f"{MATMUL}-{dtype}", marks=FAMILIES["matmul"])
+        for dtype in O.MATMUL_DTYPES + O.MATMUL_INT_DTYPES
+    ]
+    return params
 
 
-def _draw(data, case):
+# A case x dtype item draws a tenth of the profile's examples (ci 2, thorough 20): about
+# what each dtype got when the case drew its dtype from ~10 per example.
+EXAMPLES = scaled_examples(1 / 10)
+
+
+def _draw(data, case, dtype):
     """(fn, arrays, tolerance kwargs, signed_zeros) for one example of ``case``."""
     if case == MATMUL:
-        dtype = data.draw(st.sampled_from(O.MATMUL_DTYPES + O.MATMUL_INT_DTYPES), label="dtype")
         batch = data.draw(S.shapes(0, 1, 1, 3), label="batch")
         m, k, n = data.draw(st.tuples(*[st.integers(1, 4)] * 3), label="m, k, n")
         bound = 8.0 if dtype in S.FLOAT_DTYPES + S.COMPLEX_DTYPES else 100.0
@@ -79,7 +91,6 @@ def _draw(data, case):
         scale = np.abs(S.as_float64(a)) @ np.abs(S.as_float64(b)) if a.size and b.size else 0
         # Each entry is a sum of products: as for reductions, the sign of a zero is not pinned.
         return O.matmul_fn, (a, b), accumulation_tolerance(dtype, scale, k), False
-    dtype = data.draw(st.sampled_from(case.dtypes), label="dtype")
     if isinstance(case, O.ReductionCase):
         shape = data.draw(S.shapes(0, 3, 0, 3), label="shape")
         x = data.draw(S.arrays(dtype, shape, bound=case.bound(dtype)), label="x")
@@ -119,10 +130,11 @@ def _timed(notes: dict, key: str, call):
 
 
 @only_modes("function", "xla")
-@pytest.mark.parametrize("case", _params())
+@pytest.mark.parametrize(("case", "dtype"), _params())
+@EXAMPLES
 @given(data=st.data())
-def test_graph_result_equals_eager(target, case, data) -> None:
-    fn, arrays, tolerance, signed_zeros = _draw(data, case)
+def test_graph_result_equals_eager(target, case, dtype, data) -> None:
+    fn, arrays, tolerance, signed_zeros = _draw(data, case, dtype)
     notes = recording.current().notes
     # Seconds spent in each mode, for the report (graph time includes tracing/compiling).
     expected = _timed(notes, "eager_seconds", lambda: _eager(target, fn, arrays))
