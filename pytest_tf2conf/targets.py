@@ -191,7 +191,13 @@ class Target:
                 result = compiled(*tensors)
                 if compiled.experimental_get_tracing_count() != traces_before:
                     # A new graph: check where its ops are placed, once (later calls reuse it).
-                    verify_graph_placement(self, compiled.get_concrete_function(*tensors))
+                    try:
+                        verify_graph_placement(self, compiled.get_concrete_function(*tensors))
+                    except PlacementError:
+                        # Traced afresh next time, so that a replay of this call (hypothesis
+                        # reruns a failing example) fails the same way instead of "flaky".
+                        _forget(compiled)
+                        raise
         except (tf.errors.OpError, ValueError, TypeError) as exc:
             raise _unsupported_or(self, exc) from None
         finally:
@@ -240,6 +246,11 @@ _COMPILED: dict[tuple[Any, ...], Any] = {}
 # which must still be checked (helpers that trace afresh on every call free theirs at once).
 _GRAPH_CHECKED: weakref.WeakSet[Any] = weakref.WeakSet()
 _XLA_SIGNATURES: weakref.WeakKeyDictionary[Any, set[tuple[Any, ...]]] = weakref.WeakKeyDictionary()
+
+
+def _forget(compiled: Any) -> None:
+    for key in [k for k, v in _COMPILED.items() if v is compiled]:
+        del _COMPILED[key]
 
 
 def reset_compiled_cache() -> None:

@@ -320,7 +320,11 @@ RECORDS: tuple[OpRecord, ...] = (
     _record("conv1d", 1, "conv", _conv, WITH_INT32, reference=CONV),
     _record("conv2d", 2, "conv", _conv, WITH_INT32, reference=CONV),
     _record("conv3d", 3, "conv", _conv, FLOATS, reference=CONV),
-    _record("convolution", 2, "conv", _conv, WITH_INT32, fixed_rank=False, reference=CONV),
+    # Static shapes: traced with unknown dimensions, its int32 path raises "Cannot convert
+    # a partially known TensorShape to a Tensor" (tf.function's default, concrete shapes,
+    # works).
+    _record("convolution", 2, "conv", _conv, WITH_INT32, fixed_rank=False, static_shapes=True,
+            reference=CONV),
     _record("depthwise_conv2d", 2, "depthwise", _depthwise, NARROW, **XLA_FLOATS, reference=CONV),
     _record("separable_conv2d", 2, "separable", _separable, NARROW, **XLA_FLOATS, args=(0, 1, 2),
             reference="(depthwise then pointwise cross-correlation)"),
