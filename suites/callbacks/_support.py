@@ -26,6 +26,10 @@ MAX_BATCH = 4
 
 Event = tuple[Any, ...]
 
+# The epoch-logs key of the learning rate (ReduceLROnPlateau, LearningRateScheduler):
+# Keras 3 documents "learning_rate", Keras 2 logs "lr" (claims of both in test_learning_rate).
+LR_LOG_KEY = "learning_rate" if keras_support.keras_version() >= (3, 0) else "lr"
+
 # TerminateOnNaN(raise_error=...) is new in Keras 3.13 (keras-team/keras#21841).
 RAISE_ERROR_SINCE = (3, 13)
 
@@ -77,7 +81,10 @@ def learning_rate(model: keras.Model) -> float:
     sync = getattr(model, "jax_state_sync", None)
     if callable(sync):
         sync()
-    return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate.value))
+    rate = model.optimizer.learning_rate
+    # Keras 3 reads a variable's value as a property; Keras 2's tf.Variable reads as itself.
+    value = rate.value if isinstance(getattr(type(rate), "value", None), property) else rate
+    return float(keras_support.to_numpy(value))
 
 
 def f32(value: float) -> float:
