@@ -159,6 +159,12 @@ def is_compiled(model: keras.Model) -> bool:
     return bool(model._is_compiled if flag is None else flag)
 
 
+def optimizer_variables(optimizer) -> list:
+    """Keras 3's ``optimizer.variables`` is a list; Keras 2's is a method."""
+    found = optimizer.variables
+    return list(found() if callable(found) else found)
+
+
 def weight_dtype(weight) -> str:
     """A weight's dtype as a NumPy name: Keras 3 gives a string, Keras 2 a ``tf.DType``."""
     dtype = weight.dtype

@@ -99,3 +99,22 @@ def test_downgrade_is_listed_the_other_way(tmp_path, capsys) -> None:
     assert cli.main(["diff", cand, base, "--format", "json"]) == 0
     (switch,) = json.loads(capsys.readouterr().out)["behaviour"]["switched"]
     assert switch["direction"] == "downgrade" and switch["to"]["claim"] == OLD
+
+
+def test_observations_in_markdown_and_html() -> None:
+    from pytest_tf2conf.report import html as html_report
+    from pytest_tf2conf.report import markdown
+
+    report = make_report(
+        [result("model.names", T, "passed", observations={"names": ["kernel:0"]})],
+        keras="2.21.0",
+        keras_flavour="tf_keras",
+    )
+    md = markdown.render(report)
+    assert "keras_flavour tf_keras" in md
+    assert (
+        "## Observations" in md
+        and '| model.names | tensorflow/CPU:0-function | names | `["kernel:0"]` |' in md
+    )
+    page = html_report.render(report)
+    assert 'id="observations"' in page and "[&quot;kernel:0&quot;]" in page

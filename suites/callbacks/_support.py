@@ -67,6 +67,10 @@ def compiled_model(keras_target: Any, lr: float = 0.01, seed: int = 0) -> keras.
         model.evaluate(x, y, verbose=0)
         _MODELS[key] = model
     keras_support.randomize_weights(model, seed, scale=0.1)
+    # Fresh optimizer state too: Keras 2's SGD keeps momentum slots even at momentum 0, and
+    # one NaN step (the TerminateOnNaN tests) would poison every later fit through them.
+    for variable in keras_support.optimizer_variables(model.optimizer):
+        variable.assign(np.zeros(tuple(variable.shape), keras_support.weight_dtype(variable)))
     model.optimizer.learning_rate = lr
     model.stop_training = False
     return model
