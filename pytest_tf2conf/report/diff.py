@@ -126,6 +126,13 @@ def compare(baseline: dict[str, Any], candidate: dict[str, Any]) -> dict[str, An
     # A regression behind a behaviour change (old claim passed, the claim that supersedes
     # it fails) is a regression like any other: it decides the exit code.
     regressions += changes["hidden_regressions"]
+    # A switched pair's skipped <-> ran rows are the switch itself, listed there.
+    switched = {row[side]["claim"] for row in changes["switched"] for side in ("from", "to")}
+    other = [
+        row
+        for row in other
+        if not (row["claim"] in switched and "skipped" in (row["baseline"], row["candidate"]))
+    ]
     return {
         "behaviour": changes,
         "compared": {
