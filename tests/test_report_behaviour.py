@@ -118,3 +118,21 @@ def test_observations_in_markdown_and_html() -> None:
     )
     page = html_report.render(report)
     assert 'id="observations"' in page and "[&quot;kernel:0&quot;]" in page
+
+
+def test_claims_entering_their_range_are_listed_apart(tmp_path, capsys) -> None:
+    def report(outcome: str, keras: str) -> dict:
+        built = make_report([result("saving.new-api", T, outcome)], keras=keras)
+        built["claims"][0]["applies"] = "keras>=3"
+        return built
+
+    base = write_report(tmp_path, "b.json", report("skipped", "2.15.0"))
+    cand = write_report(tmp_path, "c.json", report("passed", "3.15.1"))
+    assert cli.main(["diff", base, cand, "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [r["claim"] for r in out["behaviour"]["entered_range"]] == ["saving.new-api"]
+    assert out["other_changes"] == []  # listed once, in the behaviour section
+    md = diff.render_markdown(
+        diff.compare(*(json.loads(Path(p).read_text()) for p in (base, cand)))
+    )
+    assert "### Documented for the candidate only" in md

@@ -87,14 +87,16 @@ def compare(baseline: dict[str, Any], candidate: dict[str, Any]) -> dict[str, An
             for target in targets:
                 olds = obs_before.get((was, target), {})
                 news = obs_after.get((now, target), {})
-                for name in sorted(set(olds) | set(news)):
-                    if olds.get(name) != news.get(name):
+                # Names both sides observed (hypothesis may draw other examples per run;
+                # one-sided values stay in each report's observations table).
+                for name in sorted(set(olds) & set(news)):
+                    if olds[name] != news[name]:
                         changed_obs.append(
                             {
                                 "target": target,
                                 "name": name,
-                                "baseline": olds.get(name),
-                                "candidate": news.get(name),
+                                "baseline": olds[name],
+                                "candidate": news[name],
                             }
                         )
             switched.append(
@@ -134,7 +136,31 @@ def compare(baseline: dict[str, Any], candidate: dict[str, Any]) -> dict[str, An
                         "candidate": news[name],
                     }
                 )
-    return {"switched": switched, "hidden_regressions": hidden, "observations": changed}
+    in_pairs = {claim_id for pair in pairs for claim_id in pair}
+    ranged = sorted(c for c, e in info.items() if e.get("applies") and c not in in_pairs)
+    return {
+        "switched": switched,
+        "hidden_regressions": hidden,
+        "observations": changed,
+        # claims of one version's documentation only (a range, no link): new or dropped API
+        "entered_range": [
+            _ranged(info, c, before, after) for c in ranged if _entered(c, before, after)
+        ],
+        "left_range": [
+            _ranged(info, c, after, before) for c in ranged if _entered(c, after, before)
+        ],
+    }
+
+
+def _entered(claim_id: str, before: dict[Key, str], after: dict[Key, str]) -> bool:
+    """Not applicable (skipped) in ``before``, run in ``after``."""
+    was = [o for (c, _), o in before.items() if c == claim_id]
+    return bool(was) and set(was) == {"skipped"} and bool(_ran(after, claim_id))
+
+
+def _ranged(info, claim_id: str, _: dict[Key, str], now: dict[Key, str]) -> dict[str, Any]:
+    ran = _ran(now, claim_id)
+    return {**_side(info, claim_id), "outcome": claim_outcome(ran.values())}
 
 
 def _message(report: dict[str, Any], claim_id: str, target: str) -> str:

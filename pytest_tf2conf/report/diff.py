@@ -128,6 +128,7 @@ def compare(baseline: dict[str, Any], candidate: dict[str, Any]) -> dict[str, An
     regressions += changes["hidden_regressions"]
     # A switched pair's skipped <-> ran rows are the switch itself, listed there.
     switched = {row[side]["claim"] for row in changes["switched"] for side in ("from", "to")}
+    switched |= {row["claim"] for key in ("entered_range", "left_range") for row in changes[key]}
     other = [
         row
         for row in other
@@ -222,8 +223,13 @@ def render_text(diff: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _has_behaviour(section: dict[str, Any] | None) -> bool:
+    keys = ("switched", "observations", "entered_range", "left_range")
+    return bool(section) and any(section.get(key) for key in keys)  # type: ignore[union-attr]
+
+
 def _behaviour_text(section: dict[str, Any] | None) -> list[str]:
-    if not section or not (section["switched"] or section["observations"]):
+    if not _has_behaviour(section):
         return []
     lines = ["", f"Behaviour changes ({behaviour.count(section)}):"]
     for row in section["switched"]:
@@ -239,6 +245,9 @@ def _behaviour_text(section: dict[str, Any] | None) -> list[str]:
                 f"    observed {_one_line(obs['name'], 80)}: {_one_line(obs['baseline'], 120)} -> "
                 f"{_one_line(obs['candidate'], 120)}"
             )
+    for key, label in (("entered_range", "now documented"), ("left_range", "no longer documented")):
+        for row in section.get(key, []):
+            lines.append(f"  {label}: {row['claim']} ({row['applies']}, {row['outcome']})")
     for row in section["observations"]:
         lines.append(
             f"  {row['claim']} on {row['target']}: {_one_line(row['name'], 80)}: "
@@ -248,7 +257,7 @@ def _behaviour_text(section: dict[str, Any] | None) -> list[str]:
 
 
 def _behaviour_markdown(section: dict[str, Any] | None) -> list[str]:
-    if not section or not (section["switched"] or section["observations"]):
+    if not _has_behaviour(section):
         return []
     lines = [
         "",
@@ -282,6 +291,17 @@ def _behaviour_markdown(section: dict[str, Any] | None) -> list[str]:
                 lines.append(
                     f"| `{_md(row['to']['claim'])}` | {_md(obs['name'], 120)} | "
                     f"`{_md(obs['baseline'], 200)}` | `{_md(obs['candidate'], 200)}` |"
+                )
+    for key, title in (
+        ("entered_range", "Documented for the candidate only (not applicable in the baseline)"),
+        ("left_range", "Documented for the baseline only (not applicable in the candidate)"),
+    ):
+        if section.get(key):
+            lines += ["", f"### {title}", ""]
+            for row in section[key]:
+                lines.append(
+                    f"- `{_md(row['claim'])}` ({_md(row['applies'])}, {row['outcome']}): "
+                    f"{_md(row['statement'])} [doc]({row['doc']})"
                 )
     if section["observations"]:
         lines += [

@@ -30,8 +30,10 @@ Event = tuple[Any, ...]
 # Keras 3 documents "learning_rate", Keras 2 logs "lr" (claims of both in test_learning_rate).
 LR_LOG_KEY = "learning_rate" if keras_support.keras_version() >= (3, 0) else "lr"
 
-# TerminateOnNaN(raise_error=...) is new in Keras 3.13 (keras-team/keras#21841).
+# TerminateOnNaN(raise_error=...) is new in Keras 3.13 (keras-team/keras#21841): the claim's
+# range (applies="keras>=3.13"); the planted-fault tests read it too.
 RAISE_ERROR_SINCE = (3, 13)
+
 
 # ---------------------------------------------------------------------------------------
 # Tiny models

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import claim
-from pytest_tf2conf.keras_support import KERAS_NUMPY2_NOISE, keras_version
+from pytest_tf2conf.keras_support import KERAS_NUMPY2_NOISE
 from pytest_tf2conf.profiles import scaled_examples
 
 from . import _support as sup
@@ -64,6 +64,7 @@ NAN_RAISES = claim(
     "callbacks.terminate-on-nan-raise-error",
     "TerminateOnNaN(raise_error=True) raises RuntimeError at a NaN or infinite loss.",
     NAN_DOC,
+    applies="keras>=3.13",  # the parameter is new in Keras 3.13 (keras-team/keras#21841)
 )
 
 values_st = st.lists(st.integers(0, 4), min_size=1, max_size=6).map(sup.grid_values)
@@ -224,8 +225,6 @@ def test_terminate_on_nan_scripted(keras_target, losses):
 @NAN_RAISES
 @given(losses=NAN_LOSSES, raise_error=st.booleans())
 def test_terminate_on_nan_raise_error(keras_target, losses, raise_error):
-    if keras_version() < sup.RAISE_ERROR_SINCE:
-        pytest.skip(f"not applicable: Keras {sup.keras.__version__} has no raise_error parameter")
     callback = sup.keras.callbacks.TerminateOnNaN(raise_error=raise_error)
     _feed_losses(keras_target, callback, losses, raise_error)
 
