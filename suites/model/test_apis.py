@@ -224,7 +224,7 @@ def test_subclassed_model_tracks_weights(keras_target, architecture) -> None:
         model = subclassed_mlp(input_shape, hidden, classes)
     # Keras 3 names a variable by its attribute ('kernel') and keeps the scope in .path;
     # Keras 2 names carry a scope and a ':0' output index: a documented upgrade change.
-    recording.observe("weight names", [w.name for w in model.weights])
+    recording.observe("weight names", sorted({w.name for w in model.weights}))
     widths = [math.prod(input_shape), *hidden, classes]
     expected_shapes = []
     for m, n in itertools.pairwise(widths):
