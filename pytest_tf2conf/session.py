@@ -94,6 +94,9 @@ class RunState:
             keras=self.flavour.version,
             keras_flavour=self.flavour.name,
             keras_backend=os.environ.get("KERAS_BACKEND", "tensorflow"),
+            # Switches that change behaviour without changing versions (an environment
+            # matrix entry): the Keras flavour, and oneDNN on or off.
+            env_vars={k: os.environ[k] for k in ENV_VARS if k in os.environ} or None,
             numpy=_dist_version("numpy"),
             hypothesis=_dist_version("hypothesis"),
             pytest=pytest.__version__,
@@ -116,6 +119,9 @@ class RunState:
             stopped_at_max_rss=getattr(self.ceiling, "stopped_at", None),
         )
         return env
+
+
+ENV_VARS = ("TF_USE_LEGACY_KERAS", "TF_ENABLE_ONEDNN_OPTS")
 
 
 def _dist_version(name: str) -> str | None:

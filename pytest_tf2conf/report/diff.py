@@ -24,6 +24,7 @@ ENV_KEYS = (
     "keras",
     "keras_flavour",
     "keras_backend",
+    "env_vars",
     "numpy",
     "hypothesis",
     "pytest",

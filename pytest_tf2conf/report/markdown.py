@@ -24,7 +24,7 @@ def render(report: dict[str, Any]) -> str:
         lines += ["**Incomplete run**: interrupted before every test ran.", ""]
     versions = ", ".join(
         f"{key} {env[key]}"
-        for key in ("tensorflow", "keras", "keras_flavour", "keras_backend", "python")
+        for key in ("tensorflow", "keras", "keras_flavour", "keras_backend", "env_vars", "python")
         if env.get(key)
     )
     lines += [
