@@ -10,7 +10,9 @@ Three lists, between a baseline and a candidate report:
   fails in the candidate on the same target. The claim ids differ, so the plain
   claim-by-claim comparison cannot see them; they count as regressions;
 - **changed observations**: a claim x target x observation name both reports hold, with
-  different values.
+  different values;
+- **claims entering (or leaving) their version range** without a linked claim: documented
+  for one side only (new API such as ``TFSMLayer``); listed, not counted as changes.
 
 "Ran" means a result other than skipped: a claim outside its version range is skipped as
 not applicable, so which of the pair ran is which documentation the environment follows.
@@ -143,12 +145,8 @@ def compare(baseline: dict[str, Any], candidate: dict[str, Any]) -> dict[str, An
         "hidden_regressions": hidden,
         "observations": changed,
         # claims of one version's documentation only (a range, no link): new or dropped API
-        "entered_range": [
-            _ranged(info, c, before, after) for c in ranged if _entered(c, before, after)
-        ],
-        "left_range": [
-            _ranged(info, c, after, before) for c in ranged if _entered(c, after, before)
-        ],
+        "entered_range": [_ranged(info, c, after) for c in ranged if _entered(c, before, after)],
+        "left_range": [_ranged(info, c, before) for c in ranged if _entered(c, after, before)],
     }
 
 
@@ -158,8 +156,11 @@ def _entered(claim_id: str, before: dict[Key, str], after: dict[Key, str]) -> bo
     return bool(was) and set(was) == {"skipped"} and bool(_ran(after, claim_id))
 
 
-def _ranged(info, claim_id: str, _: dict[Key, str], now: dict[Key, str]) -> dict[str, Any]:
-    ran = _ran(now, claim_id)
+def _ranged(
+    info: dict[str, dict[str, Any]], claim_id: str, where: dict[Key, str]
+) -> dict[str, Any]:
+    """The claim's texts and its outcome in the report where it ran."""
+    ran = _ran(where, claim_id)
     return {**_side(info, claim_id), "outcome": claim_outcome(ran.values())}
 
 
