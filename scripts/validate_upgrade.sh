@@ -45,13 +45,15 @@ install_env() {  # venv TF_VERSION FLAVOUR
     echo "== creating $venv (TensorFlow $version, $flavour)"
     "$PYTHON" -m venv "$venv"
     "$venv/bin/pip" install -q --upgrade pip
-    "$venv/bin/pip" install -q "tensorflow-cpu==$version"
-    case "$flavour" in
-        tf_keras)  # its own dependency is the full tensorflow wheel: installed without it
-            "$venv/bin/pip" install -q --no-deps "tf-keras==${version%.*}.*" ;;
-        keras==*) "$venv/bin/pip" install -q "$flavour" ;;
-    esac
-    "$venv/bin/pip" install -q -e "$ROOT" pytest-timeout pytest-xdist hypothesis scipy
+    # One resolve with TensorFlow: its NumPy pin holds for SciPy and the rest too (TF 2.13
+    # needs NumPy < 1.25; a later, separate install pulled NumPy 2 and broke its import).
+    local keras_pin=()
+    case "$flavour" in keras==*) keras_pin=("$flavour") ;; esac
+    "$venv/bin/pip" install -q "tensorflow-cpu==$version" "${keras_pin[@]}" -e "$ROOT" \
+        pytest-timeout pytest-xdist hypothesis scipy
+    if [ "$flavour" = tf_keras ]; then  # its own dependency is the full tensorflow wheel
+        "$venv/bin/pip" install -q --no-deps "tf-keras==${version%.*}.*"
+    fi
 }
 
 run_env() {  # NAME:TF_VERSION[:FLAVOUR[:VARS]]
