@@ -65,7 +65,8 @@ SEEDS ?= 5
 flake-check: $(BIN)/.installed
 	$(BIN)/python scripts/flake_check.py --seeds $(SEEDS) --thorough 1 --out $(REPORTS)/flake-check
 
-# TensorFlow 2.15.1 and 2.20.0 against 2.21.0, each in its own venv; diffs in reports/examples/.
+# An environment matrix (TF 2.15.1 with Keras 2, TF 2.21 with tf_keras, with oneDNN off, and
+# TF 2.21 with Keras 3), each in its own venv; diffs with behaviour changes in reports/examples/.
 validate-upgrade:
 	bash scripts/validate_upgrade.sh
 

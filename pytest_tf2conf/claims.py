@@ -37,13 +37,20 @@ class Claim:
     id: str
     statement: str
     doc: str
+    # The versions whose documentation states the claim ("keras>=3", "tf<2.16; keras<3"):
+    # elsewhere its tests are skipped as not applicable (versions.py). Empty: all versions.
+    applies: str = ""
+    # The id of the claim this one replaces where the documentation changed: the pair is
+    # what `tf2conf diff` lists as a behaviour change when a run switches from one to the other.
+    supersedes: str = ""
 
     @property
     def area(self) -> str:
         return self.id.split(".", 1)[0]
 
     def as_dict(self) -> dict[str, str]:
-        return {"area": self.area, **asdict(self)}
+        # Unversioned claims keep the keys they always had (older reports compare alike).
+        return {"area": self.area, **{k: v for k, v in asdict(self).items() if v}}
 
     def validate(self) -> None:
         if not ID_PATTERN.match(self.id):
@@ -52,14 +59,29 @@ class Claim:
             raise ClaimError(f"claim {self.id}: the statement must be one non-empty line")
         if not self.doc.startswith(DOC_PREFIXES):
             raise ClaimError(f"claim {self.id}: doc must be an https:// link, got {self.doc!r}")
+        if self.applies:
+            from .versions import VersionRangeError, parse_range
+
+            try:
+                parse_range(self.applies)
+            except VersionRangeError as exc:
+                raise ClaimError(f"claim {self.id}: {exc}") from None
+        if self.supersedes and (
+            not ID_PATTERN.match(self.supersedes) or self.supersedes == self.id
+        ):
+            raise ClaimError(f"claim {self.id}: supersedes must name another claim id")
 
 
-def claim(claim_id: str, statement: str, doc: str) -> Callable[[F], F]:
+def claim(
+    claim_id: str, statement: str, doc: str, *, applies: str = "", supersedes: str = ""
+) -> Callable[[F], F]:
     """Declare that the decorated test checks one documented claim.
 
-    Stack several ``@claim`` decorators for a test that checks several claims.
+    Stack several ``@claim`` decorators for a test that checks several claims. ``applies``
+    limits the claim to the versions whose documentation states it; ``supersedes`` links
+    it to the claim of the earlier documentation it replaces.
     """
-    declared = Claim(claim_id, statement, doc)
+    declared = Claim(claim_id, statement, doc, applies, supersedes)
     declared.validate()
     return getattr(pytest.mark, MARKER)(claim=declared)
 

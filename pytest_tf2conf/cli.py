@@ -49,14 +49,22 @@ def _add_diff(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("candidate", help="the candidate report")
     parser.add_argument("--format", choices=("text", "md", "json"), default="text")
     parser.add_argument("-o", "--output", help="write the diff to this file instead of stdout")
+    parser.add_argument(
+        "--fail-on-behaviour-change",
+        action="store_true",
+        help="exit 1 on documented behaviour changes too (switched claims, changed "
+        "observations), not only on regressions",
+    )
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .report import diff, load
+    from .report import behaviour, diff, load
 
     result = diff.compare(load.load(args.baseline), load.load(args.candidate))
     _emit(diff.render(result, args.format), args.output)
-    return 1 if result["regressions"] else 0
+    if result["regressions"]:
+        return 1
+    return 1 if args.fail_on_behaviour_change and behaviour.count(result["behaviour"]) else 0
 
 
 COMMANDS["diff"] = (

@@ -93,10 +93,12 @@ class TinyMLP(keras.Model):
         self.out = keras.layers.Dense(self.classes, activation="softmax", name="output")
 
     def build(self, input_shape) -> None:
+        self.built_input_shape = [None if d is None else int(d) for d in input_shape]
         shape = self.flatten.compute_output_shape(input_shape)
         for layer in [*self.hidden_layers, self.out]:
             layer.build(shape)
             shape = layer.compute_output_shape(shape)
+        self.built = True  # Keras 3 sets it after an overridden build; Keras 2 does not
 
     def call(self, inputs):
         x = self.flatten(inputs)
@@ -106,6 +108,14 @@ class TinyMLP(keras.Model):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "hidden": self.hidden, "classes": self.classes}
+
+    # The documented pair that lets an archive rebuild a custom build() (Keras 2.13+ and 3):
+    # Keras 2 has no default for an overridden build, so without it a reload finds no weights.
+    def get_build_config(self) -> dict:
+        return {"input_shape": self.built_input_shape}
+
+    def build_from_config(self, config: dict) -> None:
+        self.build(tuple(config["input_shape"]))
 
 
 def subclassed_mlp(
@@ -127,6 +137,40 @@ def build_mlp(
     return builders[kind](input_shape, hidden, classes)
 
 
+def weight_path(weight) -> str:
+    """Where a weight sits in its model: Keras 3's ``variable.path`` ('dense/kernel');
+    Keras 2 variables have no ``path``, their ``name`` is the scoped 'dense/kernel:0'."""
+    path = getattr(weight, "path", None)
+    return path if isinstance(path, str) else str(weight.name)
+
+
+def to_numpy(value) -> np.ndarray:
+    """A tensor or variable as a NumPy array: ``keras.ops`` is Keras 3's; Keras 2 reads
+    values with ``keras.backend.get_value``."""
+    ops = getattr(keras, "ops", None)
+    if ops is not None:
+        return np.asarray(ops.convert_to_numpy(value))
+    return np.asarray(keras.backend.get_value(value))
+
+
+def is_compiled(model: keras.Model) -> bool:
+    """Keras 3's ``model.compiled``; Keras 2 keeps the flag private (``_is_compiled``)."""
+    flag = getattr(model, "compiled", None)
+    return bool(model._is_compiled if flag is None else flag)
+
+
+def optimizer_variables(optimizer) -> list:
+    """Keras 3's ``optimizer.variables`` is a list; Keras 2's is a method."""
+    found = optimizer.variables
+    return list(found() if callable(found) else found)
+
+
+def weight_dtype(weight) -> str:
+    """A weight's dtype as a NumPy name: Keras 3 gives a string, Keras 2 a ``tf.DType``."""
+    dtype = weight.dtype
+    return dtype if isinstance(dtype, str) else str(dtype.name)
+
+
 def randomize_weights(model: keras.Model, seed: int, scale: float = 0.5) -> list[np.ndarray]:
     """Give every weight a seeded random value (so a round trip of defaults proves nothing).
 
@@ -136,9 +180,9 @@ def randomize_weights(model: keras.Model, seed: int, scale: float = 0.5) -> list
     values = []
     for weight in model.weights:
         value = rng.normal(scale=scale, size=tuple(weight.shape))
-        if "variance" in weight.path:
+        if "variance" in weight_path(weight):
             value = np.abs(value) + 0.5
-        values.append(value.astype(keras.backend.standardize_dtype(weight.dtype)))
+        values.append(value.astype(weight_dtype(weight)))
     model.set_weights(values)
     return values
 

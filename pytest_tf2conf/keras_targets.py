@@ -48,8 +48,14 @@ class KerasTarget:
         """Build and run models on this target's device."""
         import keras
 
-        with keras.device(self.device):
-            yield
+        if hasattr(keras, "device"):
+            with keras.device(self.device):
+                yield
+        else:  # Keras 2 (tf_keras / tf.keras) places work with TensorFlow's device scopes
+            import tensorflow as tf
+
+            with tf.device(self.device):
+                yield
 
 
 def backend_devices() -> tuple[str, list[str]]:
@@ -86,19 +92,22 @@ class KerasUnavailable(Exception):
     """The Keras suites do not apply here; the message says why (one line)."""
 
 
-def require_keras_3() -> None:
+def require_keras() -> None:
+    """Keras 3, or Keras 2 (``tf.keras`` of TF <= 2.15, ``tf_keras``): see keras_flavour.
+    Claims documented for one of them only carry a version range (not applicable elsewhere).
+    """
     try:
         import keras
     except ImportError as exc:
         raise KerasUnavailable(f"not applicable: Keras is not importable ({exc})") from None
     version = getattr(keras, "__version__", "0")
-    if int(version.split(".")[0]) < 3:
+    if int(version.split(".")[0]) < 2:
         raise KerasUnavailable(
-            f"not applicable: the Keras suites need Keras 3, found Keras {version}"
+            f"not applicable: the Keras suites need Keras 2 or 3, found {version}"
         )
 
 
 def build(spec: Sequence[str], modes: Sequence[str]) -> list[KerasTarget]:
-    require_keras_3()
+    require_keras()
     backend, devices = backend_devices()
     return [KerasTarget(backend, d, m) for d in select(devices, spec) for m in modes]

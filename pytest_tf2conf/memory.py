@@ -71,4 +71,7 @@ def _clear_keras_session() -> None:
     keras = sys.modules.get("keras")
     clear = getattr(getattr(keras, "backend", None), "clear_session", None)
     if clear is not None:
-        clear(free_memory=False)
+        try:
+            clear(free_memory=False)
+        except TypeError:  # Keras 2 (tf_keras / tf.keras): no free_memory argument
+            clear()

@@ -23,6 +23,9 @@ class TestRecord:
     examples: int | None = None
     example_seconds: float | None = None
     notes: dict[str, Any] = field(default_factory=dict)
+    # Plain values the test saw (a result dtype, an error class, logged keys, file names):
+    # reported per result and compared by `tf2conf diff` (observe()).
+    observations: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"traces": self.traces}
@@ -35,6 +38,8 @@ class TestRecord:
             out["example_seconds"] = round(self.example_seconds or 0.0, 6)
         if self.notes:
             out["notes"] = self.notes
+        if self.observations:
+            out["observations"] = self.observations
         return out
 
 
@@ -44,6 +49,32 @@ _current: TestRecord | None = None
 def current() -> TestRecord:
     """The open record; outside a test, a throwaway one so helpers never need to check."""
     return _current if _current is not None else TestRecord()
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON-ready plain data: sets become sorted lists, classes their names,
+    anything else that is not a str/number/bool/None its ``str``."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, type):
+        return value.__name__
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (set, frozenset)):
+        return sorted((plain(v) for v in value), key=str)
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return str(value)
+
+
+def observe(name: str, value: Any) -> None:
+    """Record what the running test observed, as a plain value (see ``plain``).
+
+    Observations are not checks: a claim passes or fails by its assertions; the values
+    tell an upgrade what changed (``tf2conf diff``, "Changed observations"). Record them
+    before the assertions, so a failing test still reports what it saw.
+    """
+    current().observations[name] = plain(value)
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from . import layout, options, profiles, shards, tf_runtime
+from . import keras_flavour, layout, options, profiles, shards, tf_runtime
 from .claims import Catalogue
 from .report import journal, recover
 from .report.collect import Collector
@@ -62,6 +62,10 @@ class RunState:
     keras_unavailable: str | None = None  # why the Keras suites do not apply, if they don't
     shard_durations: dict[str, float] | None = None  # test id -> seconds (--tf2conf-durations)
     ceiling: Any = None  # recycle.Ceiling under --tf2conf-max-rss
+    # Keras 3, or Keras 2 (tf_keras / tf.keras): the Keras suites' `keras` (keras_flavour)
+    flavour: keras_flavour.Flavour = field(
+        default_factory=lambda: keras_flavour.Flavour("none", None)
+    )
 
     def keras_targets(self) -> list[Any]:
         """Targets of the Keras suites; built on first use, so TF-only runs skip Keras."""
@@ -87,8 +91,12 @@ class RunState:
     def environment(self) -> dict[str, Any]:
         env: dict[str, Any] = tf_runtime.environment(self.runtime)
         env.update(
-            keras=_dist_version("keras"),
+            keras=self.flavour.version,
+            keras_flavour=self.flavour.name,
             keras_backend=os.environ.get("KERAS_BACKEND", "tensorflow"),
+            # Switches that change behaviour without changing versions (an environment
+            # matrix entry): the Keras flavour, and oneDNN on or off.
+            env_vars={k: os.environ[k] for k in ENV_VARS if k in os.environ} or None,
             numpy=_dist_version("numpy"),
             hypothesis=_dist_version("hypothesis"),
             pytest=pytest.__version__,
@@ -111,6 +119,9 @@ class RunState:
             stopped_at_max_rss=getattr(self.ceiling, "stopped_at", None),
         )
         return env
+
+
+ENV_VARS = ("TF_USE_LEGACY_KERAS", "TF_ENABLE_ONEDNN_OPTS")
 
 
 def _dist_version(name: str) -> str | None:
@@ -168,6 +179,7 @@ def start(config: pytest.Config) -> RunState:
     seed = _fix_seed(config, hyp_settings.derandomize)
     entries, known = _load_expectations(settings)  # a bad file stops the run before TF starts
     _sandbox_keras_home()
+    flavour = keras_flavour.activate()  # before TensorFlow: `keras` may be bound to tf_keras
 
     runtime = tf_runtime.import_tensorflow()
     try:
@@ -192,6 +204,7 @@ def start(config: pytest.Config) -> RunState:
         shard_durations=durations,
         expectations=entries,
         known_deviations=known,
+        flavour=flavour,
     )
     if resume is not None:
         state.resume_done = resume.done
@@ -266,7 +279,7 @@ def header_lines(state: RunState) -> list[str]:
     runtime = state.runtime
     tf_line = f"TensorFlow {runtime.version}" if runtime.available else runtime.import_error
     return [
-        f"tf2conf: {tf_line}, Keras {_dist_version('keras')} "
+        f"tf2conf: {tf_line}, {state.flavour.describe()} "
         f"(backend {os.environ.get('KERAS_BACKEND', 'tensorflow')}), Python "
         f"{sys.version.split()[0]}",
         f"tf2conf: devices {', '.join(state.devices) or 'none'}; "
@@ -298,7 +311,9 @@ class UnmatchedExpectationWarning(pytest.PytestWarning):
 def apply_collection_policies(
     state: RunState, config: pytest.Config, items: list[pytest.Item], payload_key: Any
 ) -> None:
-    """Expectations (over the whole collection), timeouts, then this shard's share."""
+    """Version ranges, expectations (over the whole collection), timeouts, then this
+    shard's share."""
+    _apply_version_ranges(state, items, payload_key)
     if state.settings.expectations is not None or state.settings.known_deviations:
         _apply_expectations(state, items, payload_key)
     _apply_timeout(state, config, items, payload_key)
@@ -316,6 +331,28 @@ def apply_collection_policies(
         if drop:
             config.hook.pytest_deselected(items=drop)
             items[:] = keep
+
+
+def run_versions(state: RunState) -> dict[str, str | None]:
+    """The versions claims' ranges are checked against (versions.py)."""
+    return {
+        "tf": state.runtime.version if state.runtime.available else None,
+        "keras": state.flavour.version,
+        "numpy": _dist_version("numpy"),
+    }
+
+
+def _apply_version_ranges(state: RunState, items: list[pytest.Item], payload_key: Any) -> None:
+    from .versions import not_applicable
+
+    versions = run_versions(state)
+    for item in items:
+        payload = item.stash.get(payload_key, None)
+        for info in payload["claim_info"] if payload else ():
+            reason = not_applicable(info.get("applies", ""), versions)
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=f"not applicable: {info['id']} {reason}"))
+                break
 
 
 def resume_split(

@@ -1,80 +1,111 @@
 #!/usr/bin/env bash
-# Validate a TensorFlow upgrade with tf2conf: run the TF-level conformance suites (eager,
-# graph, tape, tensor) and the documented examples (docs: a claim per documented symbol of TF,
-# and of Keras where Keras 3 is installed) under several TensorFlow versions, each in its own
-# virtual environment, then diff every older version against the newest one.
+# Validate a TensorFlow / Keras upgrade with tf2conf: run the TF-level conformance suites
+# (eager, graph, tape, tensor), the Keras suites (model, saving, callbacks, the Keras docs
+# examples) and optionally the documented TF examples in several environments, each in its
+# own virtual environment, then diff every environment against the last one (the candidate).
 #
-#   scripts/validate_upgrade.sh                      # TF 2.15.1, 2.20.0 -> 2.21.0
-#   TF_VERSIONS="2.20.0 2.21.0" scripts/validate_upgrade.sh
+#   scripts/validate_upgrade.sh                       # the default matrix below
+#   ENVIRONMENTS="tf2.15.1:2.15.1 tf2.21.0:2.21.0" scripts/validate_upgrade.sh
 #
-# Writes reports/upgrade/tf<version>/ (JSON, Markdown, HTML, repro scripts) and the diffs as
-# Markdown under reports/examples/ (upgrade-<old>-to-<new>.md). Downloads about 0.3-0.6 GB
-# per TensorFlow version. TF 2.15 needs Python <= 3.11 (and brings Keras 2: only the
-# TF-level suites are run, the Keras suites would not apply). Exit status: 1 when a diff
-# shows a regression, 0 otherwise.
+# An environment is NAME:TF_VERSION[:FLAVOUR[:VAR=VALUE,...]]: FLAVOUR is "keras" (whatever
+# Keras the TensorFlow wheel brings: Keras 2 up to TF 2.15, Keras 3 from 2.16), "tf_keras"
+# (Keras 2 on TF 2.16+: tf-keras of the same minor version, installed without its
+# dependencies, and TF_USE_LEGACY_KERAS=1) or "keras==3.x.y" (another Keras 3 release);
+# the variables are set for the run (TF_ENABLE_ONEDNN_OPTS=0 turns oneDNN off). The last
+# environment is the candidate.
+#
+# Writes reports/upgrade/<name>/ (JSON, Markdown, HTML, repro scripts), the diffs as Markdown
+# under reports/examples/ (upgrade-<name>-to-<candidate>.md, with the behaviour-change
+# section) and the wall time per environment in reports/upgrade/times.txt. Downloads about
+# 0.3-0.6 GB per TensorFlow version; TF <= 2.15 needs Python <= 3.11. Exit status: 1 when a
+# diff shows a regression (FAIL_ON_BEHAVIOUR_CHANGE=1: or a behaviour change), 0 otherwise.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
-TF_VERSIONS="${TF_VERSIONS:-2.15.1 2.20.0 2.21.0}"
+ENVIRONMENTS="${ENVIRONMENTS:-tf2.15.1:2.15.1 tf2.21.0-tf_keras:2.21.0:tf_keras \
+tf2.21.0-onednn-off:2.21.0:keras:TF_ENABLE_ONEDNN_OPTS=0 tf2.21.0:2.21.0}"
 VENVS="${VENVS:-$ROOT/.venv-upgrade}"
 OUT="${OUT:-$ROOT/reports/upgrade}"
 EXAMPLES="${EXAMPLES:-$ROOT/reports/examples}"
-PROFILE="${PROFILE:-ci}"
-SUITES="${SUITES:-eager graph tape tensor docs}"
+PROFILE="${PROFILE:-quick}"
+SUITES="${SUITES:-eager graph tape tensor model saving callbacks docs/test_keras_examples.py}"
 # Extra pytest arguments, e.g. EXTRA_ARGS="--tf2conf-modes eager,function -n 2".
 EXTRA_ARGS="${EXTRA_ARGS:---tf2conf-devices CPU:0}"
+DIFF_ARGS=()
+[ "${FAIL_ON_BEHAVIOUR_CHANGE:-0}" = 1 ] && DIFF_ARGS+=(--fail-on-behaviour-change)
 
 mkdir -p "$VENVS" "$OUT" "$EXAMPLES"
+: > "$OUT/times.txt"
 
-run_version() {
-    local version="$1" venv="$VENVS/tf$1"
-    if [ ! -x "$venv/bin/tf2conf" ]; then
-        echo "== creating $venv (TensorFlow $version)"
-        "$PYTHON" -m venv "$venv"
-        "$venv/bin/pip" install -q --upgrade pip
-        "$venv/bin/pip" install -q "tensorflow-cpu==$version"
-        "$venv/bin/pip" install -q -e "$ROOT" pytest-timeout
+install_env() {  # venv TF_VERSION FLAVOUR
+    local venv="$1" version="$2" flavour="$3"
+    [ -x "$venv/bin/tf2conf" ] && return 0
+    echo "== creating $venv (TensorFlow $version, $flavour)"
+    "$PYTHON" -m venv "$venv"
+    "$venv/bin/pip" install -q --upgrade pip
+    # One resolve with TensorFlow: its NumPy pin holds for SciPy and the rest too (TF 2.13
+    # needs NumPy < 1.25; a later, separate install pulled NumPy 2 and broke its import).
+    local keras_pin=()
+    case "$flavour" in keras==*) keras_pin=("$flavour") ;; esac
+    "$venv/bin/pip" install -q "tensorflow-cpu==$version" "${keras_pin[@]}" -e "$ROOT" \
+        pytest-timeout pytest-xdist hypothesis scipy
+    if [ "$flavour" = tf_keras ]; then  # its own dependency is the full tensorflow wheel
+        "$venv/bin/pip" install -q --no-deps "tf-keras==${version%.*}.*"
     fi
-    local suites_dir paths=() report="$OUT/tf$version"
+}
+
+run_env() {  # NAME:TF_VERSION[:FLAVOUR[:VARS]]
+    local name version flavour vars
+    IFS=: read -r name version flavour vars <<< "$1"
+    flavour="${flavour:-keras}"
+    local venv="$VENVS/$name" report="$OUT/$name" env_vars=()
+    install_env "$venv" "$version" "$flavour"
+    [ "$flavour" = tf_keras ] && env_vars+=(TF_USE_LEGACY_KERAS=1)
+    if [ -n "${vars:-}" ]; then IFS=, read -ra more <<< "$vars"; env_vars+=("${more[@]}"); fi
+    local suites_dir paths=()
     suites_dir="$("$venv/bin/python" -c 'import pytest_tf2conf.suites as s; print(s.__path__[0])')"
     for suite in $SUITES; do paths+=("$suites_dir/$suite"); done
-    echo "== TensorFlow $version: ${SUITES} (profile $PROFILE) -> $report"
+    echo "== $name: TensorFlow $version, $flavour ${env_vars[*]:-} (profile $PROFILE) -> $report"
     local scratch status=0 started=$SECONDS
     scratch="$(mktemp -d)"
     # A conformance failure is data, not an error of this script: only exit codes other
     # than 0 (all passed) and 1 (some failed) stop it.
-    (cd "$scratch" && "$venv/bin/pytest" --tf2conf --tf2conf-profile "$PROFILE" \
+    (cd "$scratch" && env "${env_vars[@]}" "$venv/bin/pytest" --tf2conf --tf2conf-profile "$PROFILE" \
         --tf2conf-report "$report" -q -p no:cacheprovider $EXTRA_ARGS "${paths[@]}" \
-        > "$OUT/tf$version.log" 2>&1) || status=$?
+        > "$OUT/$name.log" 2>&1) || status=$?
     rm -rf "$scratch"
-    tail -n 3 "$OUT/tf$version.log"
-    echo "== TensorFlow $version: $((SECONDS - started)) s"
+    tail -n 3 "$OUT/$name.log"
+    echo "$name: $((SECONDS - started)) s (pytest exit $status)" | tee -a "$OUT/times.txt"
     if [ "$status" -gt 1 ]; then
-        echo "== TensorFlow $version: pytest exited $status (see $OUT/tf$version.log)" >&2
+        echo "== $name: pytest exited $status (see $OUT/$name.log)" >&2
         return "$status"
     fi
 }
 
-for version in $TF_VERSIONS; do
-    run_version "$version"
+for entry in $ENVIRONMENTS; do
+    run_env "$entry"
 done
 
-newest="${TF_VERSIONS##* }"
+names=()
+for entry in $ENVIRONMENTS; do names+=("${entry%%:*}"); done
+candidate="${names[-1]}"
 regressions=0
-tf2conf="$VENVS/tf$newest/bin/tf2conf"
-for version in $TF_VERSIONS; do
-    [ "$version" = "$newest" ] && continue
-    md="$EXAMPLES/upgrade-$version-to-$newest.md"
+tf2conf="$VENVS/$candidate/bin/tf2conf"
+for name in "${names[@]}"; do
+    [ "$name" = "$candidate" ] && continue
+    md="$EXAMPLES/upgrade-$name-to-$candidate.md"
     status=0
-    "$tf2conf" diff "$OUT/tf$version/tf2conf-report.json" "$OUT/tf$newest/tf2conf-report.json" \
-        --format md -o "$md" || status=$?
+    "$tf2conf" diff "$OUT/$name/tf2conf-report.json" "$OUT/$candidate/tf2conf-report.json" \
+        --format md -o "$md" "${DIFF_ARGS[@]}" || status=$?
     [ "$status" -eq 2 ] && exit 2
     [ "$status" -eq 1 ] && regressions=1
-    echo "== diff $version -> $newest: $md ($(head -n 1 "$md" | sed 's/^# //'))"
+    echo "== diff $name -> $candidate: $md ($(head -n 1 "$md" | sed 's/^# //'))"
 done
-"$tf2conf" merge "$OUT"/tf*/tf2conf-report.json -o "$OUT/merged/tf2conf-report.json" >/dev/null
+reports=()
+for name in "${names[@]}"; do reports+=("$OUT/$name/tf2conf-report.json"); done
+"$tf2conf" merge "${reports[@]}" -o "$OUT/merged/tf2conf-report.json" >/dev/null
 cp "$OUT/merged/tf2conf-report.md" "$EXAMPLES/upgrade-merged.md"
 echo "== merged report: $OUT/merged/tf2conf-report.html"
 exit "$regressions"

@@ -149,11 +149,12 @@ def test_device_matches_full_device_strings():
     assert not device.holds("")
 
 
-def test_keras_suites_do_not_apply_without_keras_3(run_conformance, pytester, monkeypatch):
-    """With Keras 2 (TensorFlow 2.15's), Keras tests are skipped as not applicable."""
+def test_keras_suites_do_not_apply_before_keras_2(run_conformance, pytester, monkeypatch):
+    """Keras 2 (tf.keras of TF <= 2.15, tf_keras) and Keras 3 run the Keras suites (claims
+    of one version only carry a range, keras_flavour.py); anything older does not apply."""
     import keras
 
-    monkeypatch.setattr(keras, "__version__", "2.15.0")
+    monkeypatch.setattr(keras, "__version__", "1.2.2")
     pytester.makepyfile(
         test_demo=f"""
 from pytest_tf2conf import claim
@@ -165,7 +166,9 @@ def test_keras(keras_target):
     )
     run = run_conformance("test_demo.py", "-rs")
     assert {outcome for outcome in run.outcomes.values()} == {"skipped"}
-    run.result.stdout.fnmatch_lines(["*not applicable: the Keras suites need Keras 3, found*"])
+    run.result.stdout.fnmatch_lines(["*not applicable: the Keras suites need Keras 2 or 3*"])
+    monkeypatch.setattr(keras, "__version__", "2.15.0")
+    assert set(run_conformance("test_demo.py").outcomes.values()) == {"passed"}
 
 
 def test_tf_level_tests_do_not_apply_without_tensorflow(tmp_path) -> None:

@@ -13,6 +13,7 @@ import json
 import re
 from typing import Any
 
+from . import behaviour
 from .normalize import scrub_tf_counters
 from .schema import claim_outcomes
 
@@ -21,7 +22,9 @@ FAILING = ("failed", "error", "crashed", "unsupported", "xpassed")
 ENV_KEYS = (
     "tensorflow",
     "keras",
+    "keras_flavour",
     "keras_backend",
+    "env_vars",
     "numpy",
     "hypothesis",
     "pytest",
@@ -120,7 +123,20 @@ def compare(baseline: dict[str, Any], candidate: dict[str, Any]) -> dict[str, An
         area["claims"].add(claim_id)
         outcome = after[(claim_id, target)]
         area["outcomes"][outcome] = area["outcomes"].get(outcome, 0) + 1
+    changes = behaviour.compare(baseline, candidate)
+    # A regression behind a behaviour change (old claim passed, the claim that supersedes
+    # it fails) is a regression like any other: it decides the exit code.
+    regressions += changes["hidden_regressions"]
+    # A switched pair's skipped <-> ran rows are the switch itself, listed there.
+    switched = {row[side]["claim"] for row in changes["switched"] for side in ("from", "to")}
+    switched |= {row["claim"] for key in ("entered_range", "left_range") for row in changes[key]}
+    other = [
+        row
+        for row in other
+        if not (row["claim"] in switched and "skipped" in (row["baseline"], row["candidate"]))
+    ]
     return {
+        "behaviour": changes,
         "compared": {
             name: {
                 "claims": len(area["claims"]),
@@ -161,13 +177,21 @@ def _one_line(value: Any, limit: int = 300) -> str:
 def render_text(diff: dict[str, Any]) -> str:
     lines = [
         f"tf2conf diff: {len(diff['regressions'])} regressions, {len(diff['fixes'])} fixes, "
-        f"{len(diff['changed_messages'])} changed messages"
+        f"{len(diff['changed_messages'])} changed messages, "
+        f"{behaviour.count(diff['behaviour'])} behaviour changes"
     ]
     for side, complete in diff["complete"].items():
         if not complete:
             lines.append(f"warning: the {side} run is incomplete (interrupted)")
     sections = [
-        ("Regressions", diff["regressions"], "{claim} on {target}: {baseline} -> {candidate}"),
+        (
+            "Regressions",
+            [
+                {**r, "claim": f"{r['claim']} (behind {r['behind']})"} if r.get("behind") else r
+                for r in diff["regressions"]
+            ],
+            "{claim} on {target}: {baseline} -> {candidate}",
+        ),
         ("Fixes", diff["fixes"], "{claim} on {target}: {baseline} -> {candidate}"),
         (
             "Other outcome changes",
@@ -186,6 +210,7 @@ def render_text(diff: dict[str, Any]) -> str:
                 if "old" in row:
                     lines.append("    was: " + _one_line(row["old"]))
                     lines.append("    now: " + _one_line(row["new"]))
+    lines += _behaviour_text(diff.get("behaviour"))
     for key, title in _MEMBERSHIP_CHANGES:
         if diff[key]:
             lines += ["", f"{title}: " + ", ".join(_one_line(v, 120) for v in diff[key])]
@@ -199,6 +224,102 @@ def render_text(diff: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _has_behaviour(section: dict[str, Any] | None) -> bool:
+    keys = ("switched", "observations", "entered_range", "left_range")
+    return bool(section) and any(section.get(key) for key in keys)  # type: ignore[union-attr]
+
+
+def _behaviour_text(section: dict[str, Any] | None) -> list[str]:
+    if not _has_behaviour(section):
+        return []
+    lines = ["", f"Behaviour changes ({behaviour.count(section)}):"]
+    for row in section["switched"]:
+        old, new = row["from"], row["to"]
+        lines.append(
+            f"  {old['claim']} -> {new['claim']} ({row['direction']}; "
+            f"{row['baseline']} -> {row['candidate']}; {', '.join(row['targets'])})"
+        )
+        lines.append(f"    was: {_one_line(old['statement'])} [{old['doc']}]")
+        lines.append(f"    now: {_one_line(new['statement'])} [{new['doc']}]")
+        for obs in row["observations"]:
+            lines.append(
+                f"    observed {_one_line(obs['name'], 80)}: {_one_line(obs['baseline'], 120)} -> "
+                f"{_one_line(obs['candidate'], 120)}"
+            )
+    for key, label in (("entered_range", "now documented"), ("left_range", "no longer documented")):
+        for row in section.get(key, []):
+            lines.append(f"  {label}: {row['claim']} ({row['applies']}, {row['outcome']})")
+    for row in section["observations"]:
+        lines.append(
+            f"  {row['claim']} on {row['target']}: {_one_line(row['name'], 80)}: "
+            f"{_one_line(row['baseline'], 120)} -> {_one_line(row['candidate'], 120)}"
+        )
+    return lines
+
+
+def _behaviour_markdown(section: dict[str, Any] | None) -> list[str]:
+    if not _has_behaviour(section):
+        return []
+    lines = [
+        "",
+        f"## Behaviour changes ({behaviour.count(section)})",
+        "",
+        "Documented behaviour that changed between the two environments: each row is a "
+        "migration item (regressions behind a change are listed with the regressions).",
+    ]
+    if section["switched"]:
+        lines += [
+            "",
+            "### Claims that switched documentation",
+            "",
+            "| before | after | outcomes | targets |",
+            "|---|---|---|---|",
+        ]
+        for row in section["switched"]:
+            cells = [
+                f"`{_md(side['claim'])}` ({_md(side['applies']) or 'all versions'}): "
+                f"{_md(side['statement'])} [doc]({side['doc']})"
+                for side in (row["from"], row["to"])
+            ]
+            lines.append(
+                f"| {cells[0]} | {cells[1]} | {row['baseline']} -> {row['candidate']} | "
+                f"{_md(', '.join(row['targets']), 120)} |"
+            )
+        observed = [(row, obs) for row in section["switched"] for obs in row["observations"]]
+        if observed:
+            lines += ["", "| switched claim | observation | before | after |", "|---|---|---|---|"]
+            for row, obs in observed:
+                lines.append(
+                    f"| `{_md(row['to']['claim'])}` | {_md(obs['name'], 120)} | "
+                    f"`{_md(obs['baseline'], 200)}` | `{_md(obs['candidate'], 200)}` |"
+                )
+    for key, title in (
+        ("entered_range", "Documented for the candidate only (not applicable in the baseline)"),
+        ("left_range", "Documented for the baseline only (not applicable in the candidate)"),
+    ):
+        if section.get(key):
+            lines += ["", f"### {title}", ""]
+            for row in section[key]:
+                lines.append(
+                    f"- `{_md(row['claim'])}` ({_md(row['applies'])}, {row['outcome']}): "
+                    f"{_md(row['statement'])} [doc]({row['doc']})"
+                )
+    if section["observations"]:
+        lines += [
+            "",
+            "### Changed observations",
+            "",
+            "| claim | target | observation | before | after |",
+            "|---|---|---|---|---|",
+        ]
+        for row in section["observations"]:
+            lines.append(
+                f"| `{_md(row['claim'])}` | {_md(row['target'])} | {_md(row['name'], 120)} | "
+                f"`{_md(row['baseline'], 200)}` | `{_md(row['candidate'], 200)}` |"
+            )
+    return lines
+
+
 def _md(value: Any, limit: int = 300) -> str:
     return _one_line(value, limit).replace("|", "\\|").replace("<", "&lt;").replace("`", "'")
 
@@ -209,7 +330,8 @@ def render_markdown(diff: dict[str, Any]) -> str:
         f"# tf2conf diff: {status}",
         "",
         f"{len(diff['regressions'])} regressions, {len(diff['fixes'])} fixes, "
-        f"{len(diff['changed_messages'])} changed messages.",
+        f"{len(diff['changed_messages'])} changed messages, "
+        f"{behaviour.count(diff['behaviour'])} behaviour changes.",
     ]
     for side, complete in diff["complete"].items():
         if not complete:
@@ -231,9 +353,11 @@ def render_markdown(diff: dict[str, Any]) -> str:
             lines += ["", f"## {title}", "", "| claim | target | baseline | candidate | message |"]
             lines.append("|---|---|---|---|---|")
             for row in rows:
+                behind = f" (behind {_md(row['behind'])})" if row.get("behind") else ""
                 lines.append(
-                    f"| {_md(row['claim'])} | {_md(row['target'])} | {_md(row['baseline'])} | "
-                    f"{_md(row['candidate'])} | {_md(row.get('message', ''))} |"
+                    f"| {_md(row['claim'])}{behind} | {_md(row['target'])} | "
+                    f"{_md(row['baseline'])} | {_md(row['candidate'])} | "
+                    f"{_md(row.get('message', ''))} |"
                 )
     if diff["changed_messages"]:
         lines += ["", "## Changed failure messages", ""]
@@ -241,6 +365,7 @@ def render_markdown(diff: dict[str, Any]) -> str:
             lines.append(f"- **{_md(row['claim'])}** on `{_md(row['target'])}`")
             lines.append(f"  - was: {_md(row['old'])}")
             lines.append(f"  - now: {_md(row['new'])}")
+    lines += _behaviour_markdown(diff.get("behaviour"))
     for key, title in _MEMBERSHIP_CHANGES:
         if diff[key]:
             lines += ["", f"**{title}**: " + ", ".join(f"`{_md(v, 120)}`" for v in diff[key])]

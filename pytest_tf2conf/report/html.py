@@ -15,7 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from . import kernels
+from . import kernels, observations
 from .schema import OUTCOMES, claim_outcomes, summarize
 
 HTML_NAME = "tf2conf-report.html"
@@ -25,6 +25,7 @@ _SAFE_REPRO = re.compile(r"^repro/[A-Za-z0-9_.-]+\.py$")
 _ENV_KEYS = (
     "tensorflow",
     "keras",
+    "keras_flavour",
     "keras_backend",
     "numpy",
     "hypothesis",
@@ -126,7 +127,16 @@ def _environment(env: dict[str, Any]) -> list[str]:
 
 
 def _runs(runs: list[Any]) -> list[str]:
-    keys = ("qualifier", "tensorflow", "keras", "keras_backend", "python", "host", "shard")
+    keys = (
+        "qualifier",
+        "tensorflow",
+        "keras",
+        "keras_flavour",
+        "keras_backend",
+        "python",
+        "host",
+        "shard",
+    )
     out = ["<h3>Runs</h3>", '<table class="env runs">']
     out.append("<tr>" + "".join(f"<th>{_e(k)}</th>" for k in ("run", *keys)) + "</tr>")
     for index, run in enumerate(runs):
@@ -258,6 +268,7 @@ def render(report: dict[str, Any]) -> str:
         out.append("</tbody>")
     out.append("</table>")
     out += kernels.render_html(results)
+    out += observations.render_html(results)
     out += ["<h2>Environment</h2>", *_environment(env)]
     if isinstance(env.get("runs"), list):
         out += _runs(env["runs"])

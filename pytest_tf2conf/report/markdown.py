@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import docexamples, kernels
+from . import docexamples, kernels, observations
 from .text import FAILING, LABELS, cell, failing_claims
 
 
@@ -24,7 +24,7 @@ def render(report: dict[str, Any]) -> str:
         lines += ["**Incomplete run**: interrupted before every test ran.", ""]
     versions = ", ".join(
         f"{key} {env[key]}"
-        for key in ("tensorflow", "keras", "keras_backend", "python")
+        for key in ("tensorflow", "keras", "keras_flavour", "keras_backend", "env_vars", "python")
         if env.get(key)
     )
     lines += [
@@ -52,6 +52,7 @@ def render(report: dict[str, Any]) -> str:
     lines += ["", *render_failures(report), *render_expectations(report)]
     lines += docexamples.render(report.get("results", []))
     lines += kernels.render_markdown(report.get("results", []))
+    lines += observations.render_markdown(report.get("results", []))
     return "\n".join(lines) + "\n"
 
 
@@ -64,7 +65,7 @@ def _runs(env: dict[str, Any]) -> list[str]:
     for index, run in enumerate(runs):
         versions = ", ".join(
             f"{key} {run[key]}"
-            for key in ("tensorflow", "keras", "keras_backend", "host", "shard")
+            for key in ("tensorflow", "keras", "keras_flavour", "keras_backend", "host", "shard")
             if run.get(key)
         )
         label = run.get("qualifier") or f"run {index}"

@@ -26,8 +26,14 @@ MAX_BATCH = 4
 
 Event = tuple[Any, ...]
 
-# TerminateOnNaN(raise_error=...) is new in Keras 3.13 (keras-team/keras#21841).
+# The epoch-logs key of the learning rate (ReduceLROnPlateau, LearningRateScheduler):
+# Keras 3 documents "learning_rate", Keras 2 logs "lr" (claims of both in test_learning_rate).
+LR_LOG_KEY = "learning_rate" if keras_support.keras_version() >= (3, 0) else "lr"
+
+# TerminateOnNaN(raise_error=...) is new in Keras 3.13 (keras-team/keras#21841): the claim's
+# range (applies="keras>=3.13"); the planted-fault tests read it too.
 RAISE_ERROR_SINCE = (3, 13)
+
 
 # ---------------------------------------------------------------------------------------
 # Tiny models
@@ -63,6 +69,10 @@ def compiled_model(keras_target: Any, lr: float = 0.01, seed: int = 0) -> keras.
         model.evaluate(x, y, verbose=0)
         _MODELS[key] = model
     keras_support.randomize_weights(model, seed, scale=0.1)
+    # Fresh optimizer state too: Keras 2's SGD keeps momentum slots even at momentum 0, and
+    # one NaN step (the TerminateOnNaN tests) would poison every later fit through them.
+    for variable in keras_support.optimizer_variables(model.optimizer):
+        variable.assign(np.zeros(tuple(variable.shape), keras_support.weight_dtype(variable)))
     model.optimizer.learning_rate = lr
     model.stop_training = False
     return model
@@ -77,7 +87,10 @@ def learning_rate(model: keras.Model) -> float:
     sync = getattr(model, "jax_state_sync", None)
     if callable(sync):
         sync()
-    return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate.value))
+    rate = model.optimizer.learning_rate
+    # Keras 3 reads a variable's value as a property; Keras 2's tf.Variable reads as itself.
+    value = rate.value if isinstance(getattr(type(rate), "value", None), property) else rate
+    return float(keras_support.to_numpy(value))
 
 
 def f32(value: float) -> float:

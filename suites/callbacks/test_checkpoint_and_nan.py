@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import claim
-from pytest_tf2conf.keras_support import KERAS_NUMPY2_NOISE, keras_version
+from pytest_tf2conf.keras_support import KERAS_NUMPY2_NOISE
 from pytest_tf2conf.profiles import scaled_examples
 
 from . import _support as sup
@@ -51,6 +51,8 @@ SUFFIX = claim(
     "ModelCheckpoint raises ValueError for a filepath not ending in .weights.h5 "
     "(save_weights_only) or .keras/.h5 (whole model).",
     CKPT_DOC,
+    applies="keras>=3",
+    supersedes="callbacks.checkpoint-filepath-any-suffix",
 )
 NAN_STOPS = claim(
     "callbacks.terminate-on-nan-stops",
@@ -62,6 +64,7 @@ NAN_RAISES = claim(
     "callbacks.terminate-on-nan-raise-error",
     "TerminateOnNaN(raise_error=True) raises RuntimeError at a NaN or infinite loss.",
     NAN_DOC,
+    applies="keras>=3.13",  # the parameter is new in Keras 3.13 (keras-team/keras#21841)
 )
 
 values_st = st.lists(st.integers(0, 4), min_size=1, max_size=6).map(sup.grid_values)
@@ -222,7 +225,24 @@ def test_terminate_on_nan_scripted(keras_target, losses):
 @NAN_RAISES
 @given(losses=NAN_LOSSES, raise_error=st.booleans())
 def test_terminate_on_nan_raise_error(keras_target, losses, raise_error):
-    if keras_version() < sup.RAISE_ERROR_SINCE:
-        pytest.skip(f"not applicable: Keras {sup.keras.__version__} has no raise_error parameter")
     callback = sup.keras.callbacks.TerminateOnNaN(raise_error=raise_error)
     _feed_losses(keras_target, callback, losses, raise_error)
+
+
+SUFFIX_ANY = claim(
+    "callbacks.checkpoint-filepath-any-suffix",
+    "Keras 2: ModelCheckpoint accepts any filepath (no suffix check): the file's format "
+    "follows model.save / save_weights of the path.",
+    "https://www.tensorflow.org/versions/r2.15/api_docs/python/tf/keras/callbacks/ModelCheckpoint",
+    applies="keras<3",
+)
+
+
+@SUFFIX_ANY
+@given(
+    stem=st.sampled_from(["ckpt", "out/model"]),
+    suffix=st.sampled_from(["", ".h5", ".keras", ".weights.h5", ".ckpt", ".tf"]),
+    weights_only=st.booleans(),
+)
+def test_filepath_any_suffix(keras_target, stem, suffix, weights_only):
+    sup.keras.callbacks.ModelCheckpoint(stem + suffix, save_weights_only=weights_only)

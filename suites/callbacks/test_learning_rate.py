@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf import assert_close, claim, recording
 from pytest_tf2conf.keras_support import KERAS_NUMPY2_NOISE
 from pytest_tf2conf.profiles import scaled_examples
 
@@ -42,6 +42,8 @@ PLATEAU_LOGS = claim(
     "With ReduceLROnPlateau, fit's epoch logs and History carry a learning_rate entry: the "
     "rate the epoch trained with.",
     PLATEAU_DOC,
+    applies="keras>=3",
+    supersedes="callbacks.reduce-lr-logs-lr",
 )
 SCHEDULE_ARGS = claim(
     "callbacks.lr-scheduler-called-with-epoch-and-rate",
@@ -59,6 +61,23 @@ SCHEDULE_LOGS = claim(
     "With LearningRateScheduler, the epoch logs and History carry each epoch's rate as "
     "learning_rate.",
     SCHEDULER_DOC,
+    applies="keras>=3",
+    supersedes="callbacks.lr-scheduler-logs-lr",
+)
+KERAS2_CALLBACKS = "https://www.tensorflow.org/versions/r2.15/api_docs/python/tf/keras/callbacks/"
+PLATEAU_LOGS_LR = claim(
+    "callbacks.reduce-lr-logs-lr",
+    "Keras 2: with ReduceLROnPlateau, fit's epoch logs and History carry the rate the epoch "
+    "trained with as lr.",
+    KERAS2_CALLBACKS + "ReduceLROnPlateau",
+    applies="keras<3",
+)
+SCHEDULE_LOGS_LR = claim(
+    "callbacks.lr-scheduler-logs-lr",
+    "Keras 2: with LearningRateScheduler, the epoch logs and History carry each epoch's rate "
+    "as lr.",
+    KERAS2_CALLBACKS + "LearningRateScheduler",
+    applies="keras<3",
 )
 SCHEDULE_VERBOSE = claim(
     "callbacks.lr-scheduler-verbose",
@@ -85,7 +104,7 @@ def _drive_plateau(keras_target, values, mode_draw, lr, **kwargs) -> tuple[list,
         for epoch, value in enumerate(values):
             logs = {monitor: value}
             cb.on_epoch_end(epoch, logs)
-            logged.append(logs.get("learning_rate"))
+            logged.append(logs.get(sup.LR_LOG_KEY))
             after.append(sup.learning_rate(model))
     return logged, after
 
@@ -159,7 +178,7 @@ def test_never_below_min_lr(keras_target, values, lr, factor, patience, min_lr):
     assert min(ref.after) >= min(sup.f32(min_lr), sup.f32(lr))
 
 
-@PLATEAU_LOGS
+@PLATEAU
 @given(
     epochs=st.integers(2, 6),
     patience=st.integers(0, 2),
@@ -184,7 +203,7 @@ def test_plateau_rates_in_fit_history(keras_target, epochs, patience, factor, se
     ref = sup.expected_plateau_rates(
         history.history["loss"], lr=0.1, direction="max", factor=factor, patience=patience
     )
-    assert_close(history.history["learning_rate"], ref.logged, dtype="float32")
+    assert_close(history.history[sup.LR_LOG_KEY], ref.logged, dtype="float32")
     assert_close(during, ref.logged, dtype="float32", what="rate in effect during each epoch")
     assert_close(final, ref.after[-1], dtype="float32", what="final rate")
 
@@ -226,7 +245,6 @@ def test_schedule_gets_epoch_and_current_rate(keras_target, rates, epochs, data,
 
 @SCHEDULE_ARGS
 @SCHEDULE_SETS
-@SCHEDULE_LOGS
 @given(rates=rates_st, epochs=st.integers(1, 4), data=st.data(), n=st.integers(1, 8))
 @scaled_examples(0.2)
 def test_scheduler_in_fit(keras_target, rates, epochs, data, n):
@@ -258,7 +276,7 @@ def test_scheduler_in_fit(keras_target, rates, epochs, data, n):
     assert sorted(during) == run
     for epoch in run:
         assert_close(during[epoch], [want[epoch - initial]] * len(during[epoch]), dtype="float32")
-    assert_close(history.history["learning_rate"], want, dtype="float32", what="logged rates")
+    assert_close(history.history[sup.LR_LOG_KEY], want, dtype="float32", what="logged rates")
 
 
 @SCHEDULE_VERBOSE
@@ -276,3 +294,52 @@ def test_scheduler_verbose_message(keras_target, epoch, rate, verbose):
         assert f"Epoch {epoch + 1}" in text and str(rate) in text, text
     else:
         assert text == ""
+
+
+def _logged_rates(keras_target, callback, epochs: int) -> dict[str, list]:
+    x, y = sup.data(sup.MAX_BATCH)  # one batch per epoch
+    with keras_target.scope():
+        model = sup.compiled_model(keras_target, lr=0.1)
+        history = sup.fit_quietly(model, x, y, epochs=epochs, batch_size=4, callbacks=[callback])
+    recording.observe("History keys", sorted(history.history))
+    return history.history
+
+
+def _plateau():
+    # mode max on a falling loss: plateaus, hence reductions (test_plateau_rates_in_fit_history)
+    return sup.keras.callbacks.ReduceLROnPlateau(
+        monitor="loss", mode="max", factor=0.5, patience=0, min_delta=0.0
+    )
+
+
+def _schedule():
+    return sup.keras.callbacks.LearningRateScheduler(lambda epoch, lr: 0.5**epoch)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        pytest.param("learning_rate", marks=[PLATEAU_LOGS], id="learning_rate"),
+        pytest.param("lr", marks=[PLATEAU_LOGS_LR], id="lr"),
+    ],
+)
+def test_plateau_logged_key(keras_target, key):
+    logged = _logged_rates(keras_target, _plateau(), epochs=3)
+    assert key in logged, sorted(logged)
+    ref = sup.expected_plateau_rates(
+        logged["loss"], lr=0.1, direction="max", factor=0.5, patience=0
+    )
+    assert_close(logged[key], ref.logged, dtype="float32", what=f"History[{key!r}]")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        pytest.param("learning_rate", marks=[SCHEDULE_LOGS], id="learning_rate"),
+        pytest.param("lr", marks=[SCHEDULE_LOGS_LR], id="lr"),
+    ],
+)
+def test_scheduler_logged_key(keras_target, key):
+    logged = _logged_rates(keras_target, _schedule(), epochs=3)
+    assert key in logged, sorted(logged)
+    assert_close(logged[key], [1.0, 0.5, 0.25], dtype="float32", what=f"History[{key!r}]")

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf import assert_close, claim, recording
 from pytest_tf2conf.keras_support import (
     KERAS_NUMPY2_NOISE,
     architectures,
@@ -26,6 +26,7 @@ from pytest_tf2conf.keras_support import (
     sequential_mlp,
     subclassed_mlp,
     tiny_dataset,
+    weight_path,
 )
 from pytest_tf2conf.profiles import scaled_examples
 
@@ -64,6 +65,8 @@ SEQUENTIAL_SINGLE_INPUT = claim(
     "A Sequential model is a plain stack of single-input layers: adding a layer whose call "
     "needs two input tensors (two required arguments, or a merge layer) raises ValueError.",
     SEQUENTIAL_GUIDE,
+    # Keras 2 fails later, with TypeError from inside call (observed; docs/upgrades.md).
+    applies="keras>=3",
 )
 SHARED_LAYER = claim(
     "model.shared-layer-reuses-its-weights",
@@ -186,8 +189,11 @@ def test_sequential_rejects_multi_input_layer(keras_target, features, merge) -> 
     with keras_target.scope():
         try:
             keras.Sequential([keras.Input((features,)), keras.layers.Dense(2), layer])
-        except ValueError:
-            return
+        except Exception as exc:  # observed whatever it is; the claim wants ValueError
+            recording.observe(f"Sequential with a {merge} layer raises", type(exc))
+            if isinstance(exc, ValueError):
+                return
+            raise
     raise AssertionError(f"Sequential accepted the multi-input layer {layer!r}")
 
 
@@ -216,6 +222,9 @@ def test_subclassed_model_tracks_weights(keras_target, architecture) -> None:
     input_shape, hidden, classes = architecture
     with keras_target.scope():
         model = subclassed_mlp(input_shape, hidden, classes)
+    # Keras 3 names a variable by its attribute ('kernel') and keeps the scope in .path;
+    # Keras 2 names carry a scope and a ':0' output index: a documented upgrade change.
+    recording.observe("weight names", sorted({w.name for w in model.weights}))
     widths = [math.prod(input_shape), *hidden, classes]
     expected_shapes = []
     for m, n in itertools.pairwise(widths):
@@ -223,4 +232,6 @@ def test_subclassed_model_tracks_weights(keras_target, architecture) -> None:
     assert [tuple(w.shape) for w in model.weights] == expected_shapes
     assert model.count_params() == sum(math.prod(s) for s in expected_shapes)
     sublayers = [*model.hidden_layers, model.out]
-    assert [w.path for w in model.weights] == [w.path for layer in sublayers for w in layer.weights]
+    assert [weight_path(w) for w in model.weights] == [
+        weight_path(w) for layer in sublayers for w in layer.weights
+    ]

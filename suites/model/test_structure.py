@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf import assert_close, claim, recording
 from pytest_tf2conf.keras_support import (
     KERAS_NUMPY2_NOISE,
     architectures,
@@ -27,6 +27,7 @@ from pytest_tf2conf.keras_support import (
     randomize_weights,
     sequential_mlp,
     tiny_dataset,
+    weight_path,
 )
 from pytest_tf2conf.profiles import scaled_examples
 
@@ -54,6 +55,8 @@ SUMMARY_ROWS = claim(
     "model.summary(print_fn=...) passes the summary text to print_fn; it has one row per "
     "layer with the layer's name and class, its output shape and its parameter count.",
     MODEL_DOC,
+    # Keras 2's table prints an Input's shape as a list ([(None, 3)]): not documented.
+    applies="keras>=3",
 )
 SUMMARY_TOTALS = claim(
     "model.summary-totals-match-weights",
@@ -72,6 +75,16 @@ UNBUILT = claim(
     "A Sequential model without an input shape has no weights and count_params() raises "
     "ValueError until it is built; build(input_shape) creates them.",
     SEQUENTIAL_GUIDE,
+    applies="keras>=3",
+    supersedes="model.unbuilt-model-weights-raise",
+)
+UNBUILT_KERAS2 = claim(
+    "model.unbuilt-model-weights-raise",
+    "Keras 2: reading the weights of a Sequential model without an input shape raises "
+    "ValueError ('Weights for model ... have not yet been created') until it is built; "
+    "build(input_shape) creates them.",
+    "https://www.tensorflow.org/versions/r2.15/api_docs/python/tf/keras/Sequential",
+    applies="keras<3",
 )
 TRAINABLE = claim(
     "model.trainable-flag-splits-weights",
@@ -218,6 +231,11 @@ def test_unbuilt_model_has_no_weights(keras_target, architecture) -> None:
                 keras.layers.Dense(classes),
             ]
         )
+        try:
+            recording.observe("weights of an unbuilt Sequential", model.weights)
+        except ValueError as exc:
+            recording.observe("weights of an unbuilt Sequential", type(exc))
+            raise
         assert model.weights == []
         try:
             model.count_params()
@@ -244,7 +262,7 @@ def test_trainable_flag_splits_weights(keras_target, channels, units, freeze_den
     non_trainable = 2 * channels + (dense_params if freeze_dense else 0)
     assert sum(math.prod(w.shape) for w in model.trainable_weights) == trainable
     assert sum(math.prod(w.shape) for w in model.non_trainable_weights) == non_trainable
-    moving = {w.path for w in norm.non_trainable_weights}
+    moving = {weight_path(w) for w in norm.non_trainable_weights}
     assert len(moving) == 2 and all("moving" in p for p in moving), moving
 
 
@@ -275,3 +293,26 @@ def test_config_round_trip(keras_target, architecture, kind, seed) -> None:
         got = predict(rebuilt, x, keras_target)
     # Same layers, same weights, same backend: the same arithmetic, bit for bit.
     assert_close(got, expected, rtol=0.0, atol=0.0, what="rebuilt model's predictions")
+
+
+@UNBUILT_KERAS2
+@given(architecture=architectures())
+def test_unbuilt_model_weights_raise(keras_target, architecture) -> None:
+    input_shape, hidden, classes = architecture
+    with keras_target.scope():
+        model = keras.Sequential(
+            [
+                keras.layers.Flatten(),
+                *(keras.layers.Dense(h) for h in hidden),
+                keras.layers.Dense(classes),
+            ]
+        )
+        try:
+            model.weights  # noqa: B018 (the read is the check)
+        except ValueError as exc:
+            recording.observe("weights of an unbuilt Sequential", type(exc))
+            assert "not yet been created" in str(exc), exc
+        else:
+            raise AssertionError("weights of an unbuilt Sequential did not raise ValueError")
+        model.build((None, *input_shape))
+    assert model.count_params() == sum(p for _, p in _dense_params(input_shape, hidden, classes))

@@ -16,7 +16,7 @@ import keras
 import numpy as np
 import pytest
 
-from pytest_tf2conf import assert_close
+from pytest_tf2conf import assert_close, keras_support
 from pytest_tf2conf.keras_support import build_mlp, predict, randomize_weights, tiny_dataset
 
 # Optimizers whose state matters for resuming: momentum buffers, Adam's moments.
@@ -32,6 +32,12 @@ _counter = itertools.count()
 def new_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh folder per Hypothesis example (``tmp_path`` is one folder per test)."""
     return tmp_path_factory.mktemp(f"saving{next(_counter)}")
+
+
+def saved_files(folder: Path) -> list[str]:
+    """What a save wrote into ``folder``: relative paths of its files, sorted (an observation;
+    the TF checkpoint's shard numbers kept, they are part of the documented names)."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def random_model(
@@ -69,7 +75,7 @@ def assert_arrays_equal(got: Sequence, want: Sequence, what: str) -> None:
 
 
 def variable_values(variables: Sequence) -> list[np.ndarray]:
-    return [np.array(keras.ops.convert_to_numpy(v)) for v in variables]
+    return [np.array(keras_support.to_numpy(v)) for v in variables]
 
 
 def apply_mode(model: keras.Model, keras_target) -> keras.Model:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf import assert_close, claim, recording
 from pytest_tf2conf.keras_support import (
     KERAS_NUMPY2_NOISE,
     architectures,
@@ -22,7 +22,7 @@ from pytest_tf2conf.keras_support import (
 )
 from pytest_tf2conf.profiles import scaled_examples
 
-from ._support import assert_arrays_equal, new_dir
+from ._support import assert_arrays_equal, new_dir, saved_files
 
 pytestmark = pytest.mark.filterwarnings(KERAS_NUMPY2_NOISE)
 
@@ -34,12 +34,16 @@ EXTENSION = claim(
     "model.save raises ValueError for a path that ends neither in .keras nor in .h5/.hdf5, "
     "and writes no file.",
     SAVING_DOC,
+    applies="keras>=3",
+    supersedes="saving.save-without-extension-writes-savedmodel",
 )
 SAVE_FORMAT = claim(
     "saving.save-format-argument-is-not-supported",
     "Keras 3 infers the format from the path: model.save(path, save_format=...) raises "
     "ValueError unless the path ends in .keras or .h5 (then the argument is ignored).",
     MIGRATION_GUIDE,
+    applies="keras>=3",
+    supersedes="saving.save-format-argument-selects-format",
 )
 LEGACY_H5 = claim(
     "saving.legacy-h5-round-trip",
@@ -52,6 +56,8 @@ LOAD_UNSUPPORTED = claim(
     "keras.saving.load_model raises ValueError for a path that is not a .keras archive, a "
     ".h5 file or a Keras directory (for example a missing .keras file or a .txt file).",
     SAVING_DOC,
+    applies="keras>=3",
+    supersedes="saving.load-model-invalid-path-raises-oserror",
 )
 
 BAD_SUFFIXES = st.sampled_from(["model", "model.txt", "model.tf", "model.keras.bak", "model.pb"])
@@ -72,6 +78,7 @@ def test_save_requires_known_extension(keras_target, tmp_path_factory, name) -> 
     with keras_target.scope():
         model = functional_mlp((3,), (2,), 2)
         message = _raises_value_error(model.save, folder / name)
+    recording.observe(f"save({name!r}) wrote", saved_files(folder))
     assert ".keras" in message, message
     assert list(folder.iterdir()) == []
 
@@ -116,5 +123,12 @@ def test_load_model_rejects_unsupported_paths(keras_target, tmp_path, name) -> N
     elif name == "folder":
         path.mkdir()
     with keras_target.scope():
-        message = _raises_value_error(keras.saving.load_model, path)
+        try:
+            keras.saving.load_model(path)
+        except Exception as exc:  # observed whatever it is; the claim wants ValueError
+            recording.observe(f"load_model({name!r}) raises", type(exc))
+            message = str(exc)
+            assert isinstance(exc, ValueError), f"{type(exc).__name__}: {exc}"
+        else:
+            raise AssertionError(f"load_model({name!r}) did not raise")
     assert str(path) in message, message

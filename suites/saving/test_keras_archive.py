@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import assert_close, claim, recording
+from pytest_tf2conf import assert_close, claim, keras_support, recording
 from pytest_tf2conf.keras_support import (
     KERAS_NUMPY2_NOISE,
     MODEL_KINDS,
@@ -197,10 +197,13 @@ def test_archive_restores_optimizer_state(
     assert type(loaded.optimizer) is type(model.optimizer)
     assert loaded.optimizer.get_config() == model.optimizer.get_config()
     steps = epochs * (len(x) // BATCH_SIZE)
-    assert int(keras.ops.convert_to_numpy(loaded.optimizer.iterations)) == steps
-    assert [v.path for v in loaded.optimizer.variables] == [
-        v.path for v in model.optimizer.variables
-    ]
+    assert int(keras_support.to_numpy(loaded.optimizer.iterations)) == steps
+    if all(hasattr(v, "path") for v in model.optimizer.variables):
+        # Keras 3 variable paths are stable names; Keras 2 names are uniquified per graph
+        # ('Adam/m/...:0' vs 'Adam/m/..._1:0'), not part of what the archive promises.
+        assert [v.path for v in loaded.optimizer.variables] == [
+            v.path for v in model.optimizer.variables
+        ]
     assert_arrays_equal(
         variable_values(loaded.optimizer.variables),
         variable_values(model.optimizer.variables),
@@ -254,9 +257,9 @@ def test_load_without_compile(keras_target, tmp_path_factory, optimizer, seed) -
         model.save(path)
         bare = keras.saving.load_model(path, compile=False)
         compiled = keras.saving.load_model(path)
-    assert bare.compiled is False
+    assert keras_support.is_compiled(bare) is False
     assert getattr(bare, "optimizer", None) is None
-    assert compiled.compiled is True
+    assert keras_support.is_compiled(compiled) is True
     assert type(compiled.optimizer) is type(model.optimizer)
     assert_arrays_equal(bare.get_weights(), weights, "weights of the uncompiled model")
 

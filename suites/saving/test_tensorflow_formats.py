@@ -9,13 +9,15 @@ TensorFlow is imported inside the tests, never at module level.
 from __future__ import annotations
 
 import importlib.util
+import inspect
 
 import keras
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf import assert_close, claim, keras_support
 from pytest_tf2conf.keras_support import (
     KERAS_NUMPY2_NOISE,
     architectures,
@@ -53,12 +55,15 @@ TFSM_LAYER = claim(
     "keras.layers.TFSMLayer(path, call_endpoint='serve') reloads an exported SavedModel as an "
     "inference-only layer with the same predictions (TensorFlow backend only).",
     EXPORT_DOC,
+    applies="keras>=3",
 )
 LOAD_MODEL_SAVEDMODEL = claim(
     "saving.load-model-rejects-savedmodel",
     "keras.saving.load_model does not read SavedModel directories: it raises ValueError "
     "pointing to TFSMLayer (TensorFlow backend only, where export writes one).",
     "https://keras.io/guides/migrating_to_keras_3/",
+    applies="keras>=3",
+    supersedes="saving.load-model-reads-savedmodel",
 )
 CHECKPOINT = claim(
     "saving.tf-checkpoint-restores-weights-and-optimizer",
@@ -95,7 +100,7 @@ def test_export_savedmodel(keras_target, tmp_path_factory, architecture, kind, s
     model, x, expected = random_model(keras_target, kind, architecture, seed, n=4)
     path = new_dir(tmp_path_factory) / "exported"
     with keras_target.scope():
-        model.export(path, verbose=False)
+        _export(model, path)
     # Keep the reloaded object alive: its variables die with it.
     reloaded = tf.saved_model.load(str(path))
     served = reloaded.serve(tf.constant(x))
@@ -116,7 +121,7 @@ def test_tfsmlayer(keras_target, tmp_path_factory, architecture, seed) -> None:
         model = functional_mlp(input_shape, hidden, classes)
         randomize_weights(model, seed)
         expected = predict(model, x, keras_target)
-        model.export(path, verbose=False)
+        _export(model, path)
         try:
             keras.saving.load_model(path)
         except ValueError as exc:
@@ -124,8 +129,16 @@ def test_tfsmlayer(keras_target, tmp_path_factory, architecture, seed) -> None:
         else:
             raise AssertionError("load_model read a SavedModel directory")
         layer = keras.layers.TFSMLayer(str(path), call_endpoint="serve")
-        got = keras.ops.convert_to_numpy(layer(x))
+        got = keras_support.to_numpy(layer(x))
     assert_close(got, expected, what="TFSMLayer output")
+
+
+def _export(model: keras.Model, path) -> None:
+    # Keras 3 prints the exported signatures unless verbose=False; Keras 2 has no verbose.
+    if "verbose" in inspect.signature(model.export).parameters:
+        model.export(path, verbose=False)
+    else:
+        model.export(path)
 
 
 @CHECKPOINT
@@ -145,7 +158,7 @@ def test_tf_checkpoint(keras_target, tmp_path_factory, optimizer, seed) -> None:
         slots = variable_values(model.optimizer.variables)
         randomize_weights(model, seed + 1)
         for variable in model.optimizer.variables:
-            variable.assign(keras.ops.zeros(variable.shape, variable.dtype))
+            variable.assign(np.zeros(variable.shape, keras_support.weight_dtype(variable)))
         checkpoint.restore(saved_path).assert_consumed()
     assert_arrays_equal(model.get_weights(), weights, "restored weights")
     assert_arrays_equal(variable_values(model.optimizer.variables), slots, "optimizer state")

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import assert_close, claim
+from pytest_tf2conf import assert_close, claim, keras_support, recording
 from pytest_tf2conf.keras_support import (
     KERAS_NUMPY2_NOISE,
     MODEL_KINDS,
@@ -25,7 +25,7 @@ from pytest_tf2conf.keras_support import (
 )
 from pytest_tf2conf.profiles import scaled_examples
 
-from ._support import assert_arrays_equal, new_dir
+from ._support import assert_arrays_equal, new_dir, saved_files
 
 pytestmark = pytest.mark.filterwarnings(KERAS_NUMPY2_NOISE)
 
@@ -48,6 +48,8 @@ SUFFIX = claim(
     "save_weights raises ValueError when the file name does not end in .weights.h5 and writes "
     "no file.",
     WEIGHTS_DOC,
+    applies="keras>=3",
+    supersedes="saving.save-weights-suffix-selects-h5-or-tf-checkpoint",
 )
 MISMATCH = claim(
     "saving.load-weights-rejects-mismatched-shapes",
@@ -98,8 +100,8 @@ def test_weights_file_has_moving_statistics(
     moving = model.get_layer("norm").non_trainable_weights
     assert len(moving) == 2
     assert_arrays_equal(
-        [keras.ops.convert_to_numpy(w) for w in fresh.get_layer("norm").non_trainable_weights],
-        [keras.ops.convert_to_numpy(w) for w in moving],
+        [keras_support.to_numpy(w) for w in fresh.get_layer("norm").non_trainable_weights],
+        [keras_support.to_numpy(w) for w in moving],
         "moving statistics",
     )
 
@@ -116,6 +118,8 @@ def test_save_weights_suffix(keras_target, tmp_path_factory, name) -> None:
             assert ".weights.h5" in str(exc), exc
         else:
             raise AssertionError(f"save_weights accepted {name!r}")
+        finally:
+            recording.observe(f"save_weights({name!r}) wrote", saved_files(folder))
     assert list(folder.iterdir()) == []
 
 
