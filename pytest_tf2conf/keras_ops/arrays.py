@@ -287,7 +287,8 @@ def _digitize(d: Draw) -> Sample:
 
 
 def _bincount(d: Draw) -> Sample:
-    return sample(d.ints((d.integer(0, 6),), 0, 5, dtype=d.dtype), minlength=d.integer(0, 7))
+    top = 1 if d.dtype == "bool" else 5
+    return sample(d.ints((d.integer(0, 6),), 0, top, dtype=d.dtype), minlength=d.integer(0, 7))
 
 
 def _isin(d: Draw) -> Sample:
@@ -409,6 +410,16 @@ def _trace(x: np.ndarray, dtype: str) -> np.ndarray:
     return np.asarray(value).astype(np.dtype(dtype)) if x.dtype.kind in "biu" else value
 
 
+def _exact(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Integer products in int64 (the int8 -> int32 results are exact, not wrapped in int8)."""
+
+    def oracle(*args: Any, **kwargs: Any) -> Any:
+        wide = [a.astype(np.int64) if a.dtype.kind in "iu" and a.itemsize == 1 else a for a in args]
+        return fn(*wide, **kwargs)
+
+    return oracle
+
+
 def int8_widened(dtype: str) -> str:
     """matmul and einsum: int8 operands accumulate into int32 (Keras's quantization rule)."""
     return "int32" if dtype == "int8" else dtype
@@ -475,7 +486,7 @@ RECORDS: tuple[KerasOpRecord, ...] = (
         open_dtypes=("bfloat16", "float16", *INTS, "bool")),
     rec("meshgrid", _meshgrid_oracle, _meshgrid, call=_meshgrid_call),
     # -- products --------------------------------------------------------------------------
-    rec("matmul", np.matmul, _matmul, result=int8_widened, grad=BOTH),
+    rec("matmul", _exact(np.matmul), _matmul, result=int8_widened, grad=BOTH),
     rec("dot", np.dot, _matmul),
     rec("outer", np.outer, _vectors(False)),
     rec("inner", np.inner, _vectors()),
@@ -483,7 +494,7 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     rec("tensordot", np.tensordot, _tensordot),
     rec("kron", np.kron, _kron, dtypes=NUMERIC, open_dtypes=("bool",)),
     rec("cross", np.cross, _cross, dtypes=NUMERIC),
-    rec("einsum", lambda *xs, subscripts: np.einsum(subscripts, *xs), _einsum,
+    rec("einsum", _exact(lambda *xs, subscripts: np.einsum(subscripts, *xs)), _einsum,
         call=_einsum_call, dtypes=NUMERIC, result=int8_widened, open_dtypes=("bool",)),
     rec("trapezoid", np.trapezoid, _trapezoid, result=floating),
     rec("correlate", _correlate_oracle, _correlate, result=floating),

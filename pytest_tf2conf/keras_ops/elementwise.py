@@ -230,7 +230,7 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     unary("ceil", "tf.math.ceil", grad=None),
     unary("round", "tf.math.round", result=same, grad=None, dtypes=NUMERIC),
     unary("trunc", None, np.trunc, result=same, grad=None),
-    unary("sign", "tf.math.sign", result=same, grad=None, dtypes=NUMERIC,
+    unary("sign", "tf.math.sign", result=same, grad=None, dtypes=NUMERIC, signed_zeros=False,
           open_dtypes=("bool",)),
     unary("abs", "tf.math.abs", result=same, grad=KINK),
     unary("absolute", "tf.math.abs", result=same, grad=KINK),

@@ -8,6 +8,7 @@ database's records (their samplers of well-conditioned matrices, oracles and tol
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -242,6 +243,25 @@ def _norm(x: np.ndarray, axis: Any) -> np.ndarray:
     return np.linalg.norm(x.reshape(-1) if axis is None and x.ndim > 2 else x, axis=axis)
 
 
+@dataclass(frozen=True)
+class NoConstants:
+    """The linked record's matrices without its TF-only constants (``adjoint=``)."""
+
+    link: str
+
+    def _sampler(self) -> Any:
+        from .. import ops
+
+        return ops.by_name(self.link).sampler
+
+    def strategy(self, dtype: str, small: bool = False, bucketed: bool = False) -> Any:
+        inner = self._sampler().strategy(dtype, small=small, bucketed=bucketed)
+        return inner.map(lambda s: Sample(s.args))
+
+    def reference(self, dtype: str, length: int, rng: np.random.Generator) -> Sample:
+        return Sample(self._sampler().reference(dtype, length, rng).args)
+
+
 SMOOTH = KGrad()
 LINALG_F = ("float32", "float64")
 LINALG: dict[str, Any] = {"section": "linalg", "dtypes": LINALG_F, "result": floating,
@@ -273,8 +293,10 @@ RECORDS: tuple[KerasOpRecord, ...] = (
         dtypes=(*FLOATS, "int32"), open_dtypes=("int8", "int16", "int64", "uint8", "bool")),
     # -- keras.ops.linalg (and logdet from keras.ops.math) ----------------------------------
     KerasOpRecord("det", link="tf.linalg.det", **LINALG),
-    KerasOpRecord("inv", link="tf.linalg.inv", **LINALG),
-    KerasOpRecord("solve", link="tf.linalg.solve", **LINALG),
+    KerasOpRecord("inv", link="tf.linalg.inv", oracle=np.linalg.inv,
+                  sampler=NoConstants("tf.linalg.inv"), **LINALG),
+    KerasOpRecord("solve", link="tf.linalg.solve", oracle=np.linalg.solve,
+                  sampler=NoConstants("tf.linalg.solve"), **LINALG),
     KerasOpRecord("cholesky", link="tf.linalg.cholesky", **LINALG),
     KerasOpRecord("slogdet", link="tf.linalg.slogdet", oracle=_slogdet, **LINALG),
     KerasOpRecord("pinv", link="tf.linalg.pinv", oracle=np.linalg.pinv, **LINALG),

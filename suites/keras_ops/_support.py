@@ -36,6 +36,8 @@ GRADIENT_EXAMPLES = settings(scaled_examples(1 / 12), phases=_NO_SHRINK)
 # XLA): their samples come from a few fixed shapes per rank (the samplers' ``bucketed``
 # shapes, as for TensorFlow's XLA mode), so that examples reuse compilations.
 SHAPE_COMPILING = ("jax",)
+# The deterministic reference sample of each record x dtype (values and dtype support).
+REFERENCE_LENGTH = 5
 
 
 def bucketed(keras_target: Any) -> bool:
