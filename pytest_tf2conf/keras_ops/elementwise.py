@@ -329,6 +329,8 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     binary("divide_no_nan", None, _divide_no_nan, section="nn", result=floating,
            signed_zeros=False, dtypes=ALL),
     binary("nextafter", None, _nextafter, dtypes=ALL, result=floating, oracle_wants_dtype=True),
+    # Bounded away from the integer minimum: keras.ops.gcd on the JAX backend does not
+    # terminate for gcd(-128, x) in int8 (found building this record; a hang is no xfail).
     binary("gcd", None, np.gcd, dtypes=INTS, bounds={"i": 100.0}),
     binary("lcm", None, np.lcm, dtypes=INTS, bounds={"i": 100.0}),
     KerasOpRecord("ldexp", oracle=lambda x, e: np.ldexp(x, e.astype(np.int64)),
