@@ -305,7 +305,8 @@ RECORDS: tuple[KerasOpRecord, ...] = (
            domains=(None, AWAY_FROM_ZERO), promotion="floating", dtypes=ALL),
     binary("true_divide", "tf.math.truediv", np.divide, result=floating,
            domains=(None, AWAY_FROM_ZERO), promotion="floating", dtypes=ALL),
-    binary("floor_divide", None, _floor_divide, domains=(None, AWAY_FROM_ZERO),
+    # The sign of a zero quotient is not documented (JAX gives -0.0 for 0 // -y).
+    binary("floor_divide", None, _floor_divide, domains=(None, AWAY_FROM_ZERO), signed_zeros=False,
            promotion="lattice", oracle_wants_dtype=True, open_dtypes=("bool",)),
     binary("mod", None, np.mod, domains=(None, AWAY_FROM_ZERO), promotion="lattice",
            dtypes=ALL, result=bool_as_int),
