@@ -1,0 +1,177 @@
+"""Reductions and scans of keras.ops (sum, mean, argmax, cumsum, quantile, ...).
+
+``sum``, ``prod``, ``mean``, ``all`` and ``any`` link the op database's reduce_* records
+(their exact-sum samplers and NumPy oracles); the others draw with ``reduce_gen`` here:
+an array of rank 0-3 (sides from 1 where NumPy has no value for an empty reduction) and
+the documented ``axis`` / ``keepdims`` constants.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..ops.array_samplers import Built, Draw, sample
+from ..ops.record import Sample
+from .record import (
+    NUMERIC,
+    UNIVERSE,
+    KerasOpRecord,
+    KGrad,
+    bool_as_int,
+    boolean,
+    floating,
+    index,
+    same,
+    summed,
+)
+
+FLOATS_ONLY = ("bfloat16", "float16", "float32", "float64")
+
+
+def reduce_gen(min_side: int = 0, keepdims: bool = True, axes: str = "any",
+               min_rank: int = 0, **const: Any) -> Built:  # fmt: skip
+    """One array and its reduction constants. ``axes``: "any" (None, an int that may be
+    negative, or a tuple), "int" (an int or None), "one" (an int)."""
+
+    def gen(d: Draw) -> Sample:
+        shape = d.shape(min_rank, 3, min_side)
+        x = d.array(shape, bound=None if d.dtype not in FLOATS_ONLY else 10.0)
+        rank = len(shape)
+        kwargs: dict[str, Any] = dict(const)
+        if axes == "one" or (rank and d.flag()):
+            if rank == 0:
+                kwargs["axis"] = None if axes != "one" else 0
+            else:
+                axis = d.integer(0, rank - 1)
+                kwargs["axis"] = axis - rank if d.flag() else axis
+        elif axes == "any" and rank > 1 and d.flag():
+            picked = tuple(i for i in range(rank) if d.flag())
+            kwargs["axis"] = picked or (0,)
+        else:
+            kwargs["axis"] = None
+        if keepdims:
+            kwargs["keepdims"] = d.flag()
+        return sample(x, **kwargs)
+
+    return Built(gen)
+
+
+def _quiet(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """NumPy's nan-reductions warn on all-NaN slices (the documented NaN is the oracle)."""
+
+    def oracle(*args: Any, **kwargs: Any) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return fn(*args, **kwargs)
+
+    oracle.__name__ = getattr(fn, "__name__", "oracle")
+    return oracle
+
+
+def _logsumexp(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    import scipy.special
+
+    return scipy.special.logsumexp(x, axis=axis, keepdims=keepdims)
+
+
+def _count_nonzero(x: np.ndarray, axis: Any = None) -> np.ndarray:
+    return np.asarray(np.count_nonzero(x, axis=axis))
+
+
+def _cumulative(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return _wrapping(lambda x, axis=None: fn(x, axis=axis))
+
+
+def _wrapping(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """An accumulation in the result dtype: integers wrap as the result dtype's arithmetic
+    does (computed in 64 bits, then wrapped), floats stay float64 (rounded by the check)."""
+
+    def oracle(x: np.ndarray, *args: Any, dtype: str, **kwargs: Any) -> np.ndarray:
+        if x.dtype.kind in "biu":
+            wide = np.uint64 if x.dtype.kind == "u" else np.int64
+            with np.errstate(all="ignore"):
+                value = np.asarray(fn(x.astype(wide), *args, **kwargs))
+            return value.astype(np.dtype(dtype))
+        return np.asarray(fn(x, *args, **kwargs))
+
+    oracle.__name__ = getattr(fn, "__name__", "oracle")
+    return oracle
+
+
+def _with_nans(gen: Built) -> Built:
+    """Every third element of a float sample NaN (the nan-reductions' point)."""
+
+    def wrapped(d: Draw) -> Sample:
+        s = gen.gen(d)
+        x = s.args[0]
+        if x.dtype.kind == "f" or x.dtype.name == "bfloat16":
+            x = x.copy()
+            x.reshape(-1)[::3] = np.nan
+        return Sample((x,), s.kwargs)
+
+    return Built(wrapped)
+
+
+def _int_axis_gen(min_side: int = 1, keepdims: bool = False) -> Built:
+    return reduce_gen(min_side=min_side, keepdims=keepdims, axes="int")
+
+
+def red(name: str, oracle: Callable[..., Any] | None = None, sampler: Any = None, *,
+        link: str | None = None, dtypes: tuple[str, ...] = NUMERIC,
+        result: Callable[[str], str] = same, grad: KGrad | None = None,
+        section: str = "numpy", **kw: Any) -> KerasOpRecord:  # fmt: skip
+    return KerasOpRecord(
+        name, section=section, link=link, oracle=oracle, sampler=sampler, dtypes=dtypes,
+        result=result, float_oracle=result is floating, grad=grad, **kw,
+    )  # fmt: skip
+
+
+NONEMPTY = reduce_gen(min_side=1)
+SMOOTH = KGrad()
+
+RECORDS: tuple[KerasOpRecord, ...] = (
+    red("sum", _wrapping(np.sum), link="tf.math.reduce_sum", dtypes=UNIVERSE, result=summed,
+        grad=SMOOTH, oracle_wants_dtype=True),
+    red("prod", _wrapping(np.prod), link="tf.math.reduce_prod", dtypes=UNIVERSE, result=summed,
+        oracle_wants_dtype=True),
+    red("mean", np.mean, NONEMPTY, dtypes=UNIVERSE, result=floating, grad=SMOOTH),
+    red("max", np.max, NONEMPTY, dtypes=UNIVERSE),
+    red("min", np.min, NONEMPTY, dtypes=UNIVERSE),
+    red("amax", np.amax, NONEMPTY, dtypes=UNIVERSE),
+    red("amin", np.amin, NONEMPTY, dtypes=UNIVERSE),
+    red("all", link="tf.math.reduce_all", oracle=np.all, dtypes=UNIVERSE, result=boolean),
+    red("any", link="tf.math.reduce_any", oracle=np.any, dtypes=UNIVERSE, result=boolean),
+    red("var", np.var, NONEMPTY, dtypes=UNIVERSE, result=floating, grad=SMOOTH),
+    red("std", np.std, reduce_gen(min_side=2), dtypes=UNIVERSE, result=floating),
+    red("ptp", np.ptp, NONEMPTY),
+    red("median", np.median, NONEMPTY, dtypes=UNIVERSE, result=floating),
+    red("logsumexp", _logsumexp, NONEMPTY, section="math", result=floating, grad=SMOOTH,
+        open_dtypes=("bool",)),
+    red("count_nonzero", _count_nonzero, reduce_gen(keepdims=False), dtypes=UNIVERSE,
+        result=index),
+    red("argmax", np.argmax, _int_axis_gen(keepdims=True), dtypes=UNIVERSE, result=index),
+    red("argmin", np.argmin, _int_axis_gen(keepdims=True), dtypes=UNIVERSE, result=index),
+    red("average", np.average, reduce_gen(min_side=1, keepdims=False, axes="int"),
+        dtypes=UNIVERSE, result=floating),
+    red("cumsum", _cumulative(np.cumsum), reduce_gen(keepdims=False, axes="int"),
+        dtypes=UNIVERSE, result=bool_as_int, grad=SMOOTH, oracle_wants_dtype=True),
+    red("cumprod", _cumulative(np.cumprod), reduce_gen(keepdims=False, axes="int"),
+        dtypes=UNIVERSE, result=bool_as_int, oracle_wants_dtype=True),
+    red("nansum", _wrapping(_quiet(np.nansum)), _with_nans(NONEMPTY), dtypes=UNIVERSE,
+        result=summed, oracle_wants_dtype=True),
+    red("nanmean", _quiet(np.nanmean), _with_nans(NONEMPTY), dtypes=UNIVERSE, result=floating),
+    red("nanmax", _quiet(np.nanmax), _with_nans(NONEMPTY), dtypes=UNIVERSE),
+    red("nanmin", _quiet(np.nanmin), _with_nans(NONEMPTY), dtypes=UNIVERSE),
+    red("nanprod", _wrapping(_quiet(np.nanprod)), _with_nans(NONEMPTY), dtypes=UNIVERSE,
+        result=summed, oracle_wants_dtype=True),
+    red("nanvar", _quiet(np.nanvar), _with_nans(NONEMPTY), dtypes=UNIVERSE, result=floating),
+    red("nanstd", _quiet(np.nanstd), _with_nans(NONEMPTY), dtypes=UNIVERSE, result=floating),
+    red("quantile", np.quantile, reduce_gen(min_side=1, min_rank=1, q=0.3), dtypes=UNIVERSE,
+        result=floating),
+    red("percentile", np.percentile, reduce_gen(min_side=1, min_rank=1, q=70.0),
+        dtypes=UNIVERSE, result=floating),
+)  # fmt: skip
