@@ -325,8 +325,12 @@ RECORDS: tuple[OpRecord, ...] = (
     # works).
     _record("convolution", 2, "conv", _conv, WITH_INT32, fixed_rank=False, static_shapes=True,
             reference=CONV),
-    _record("depthwise_conv2d", 2, "depthwise", _depthwise, NARROW, **XLA_FLOATS, reference=CONV),
+    # Static shapes: traced with unknown dimensions, a dilated depthwise (separable)
+    # convolution goes through SpaceToBatchND and raises "None values not supported".
+    _record("depthwise_conv2d", 2, "depthwise", _depthwise, NARROW, **XLA_FLOATS,
+            static_shapes=True, reference=CONV),
     _record("separable_conv2d", 2, "separable", _separable, NARROW, **XLA_FLOATS, args=(0, 1, 2),
+            static_shapes=True,
             reference="(depthwise then pointwise cross-correlation)"),
     # Eager only: traced with unknown dimensions (the targets trace once per rank) it
     # raises "Cannot convert a partially known TensorShape to a Tensor" (it computes its
