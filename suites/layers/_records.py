@@ -62,7 +62,8 @@ class LayerRecord:
         doc = self.doc
         if prop == "mixed-precision":
             doc = "https://keras.io/api/mixed_precision/policy/"
-        return Claim(f"layers.{self.slug}-{prop}", texts[prop], doc)
+        suffix = "forward-matches-reference" if prop == "forward" else prop
+        return Claim(f"layers.{self.slug}-{suffix}", texts[prop], doc)
 
 
 # -- strategies -------------------------------------------------------------------------------
