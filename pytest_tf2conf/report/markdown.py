@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import docexamples, kernels
+from . import backends, docexamples, kernels
 from .text import FAILING, LABELS, cell, failing_claims
 
 
@@ -52,6 +52,7 @@ def render(report: dict[str, Any]) -> str:
     lines += ["", *render_failures(report), *render_expectations(report)]
     lines += docexamples.render(report.get("results", []))
     lines += kernels.render_markdown(report.get("results", []))
+    lines += backends.render_markdown(report.get("results", []))
     return "\n".join(lines) + "\n"
 
 
