@@ -56,6 +56,19 @@ def params(prop: str, policies: bool = False) -> list[Any]:
     return out
 
 
+def point_params() -> list[Any]:
+    """One pytest param per record x fixed configuration, marked with its forward claim."""
+    out = []
+    for record in records():
+        declared = record.claim("forward")
+        mark = claim(declared.id, declared.statement, declared.doc)
+        out += [
+            pytest.param(record, case, id=f"{record.slug}-point{i}", marks=mark)
+            for i, case in enumerate(record.points)
+        ]
+    return out
+
+
 def make_layer(record: LayerRecord, case: Case, policy: str | None = None) -> keras.layers.Layer:
     kwargs = dict(case.kwargs)
     if policy is not None:

@@ -29,6 +29,7 @@ from ._support import (
     model_input,
     numpy,
     params,
+    point_params,
     reference,
     set_random_weights,
     shape_of,
@@ -44,6 +45,16 @@ SEEDS = st.integers(0, 2**16)
 @scaled_examples(0.16)  # a model is built and compiled per example
 def test_forward_matches_reference(keras_target, record, data) -> None:
     case, seed = data.draw(record.cases(), label="case"), data.draw(SEEDS, label="seed")
+    _check_forward(keras_target, record, case, seed)
+
+
+@pytest.mark.parametrize(("record", "case"), point_params())
+def test_forward_at_points(keras_target, record, case) -> None:
+    """The record's fixed configurations (edge cases), in every profile."""
+    _check_forward(keras_target, record, case, seed=0)
+
+
+def _check_forward(keras_target, record, case, seed: int) -> None:
     xs = inputs(record, case, seed)
     with keras_target.scope():
         layer = make_layer(record, case)
