@@ -275,6 +275,8 @@ RECORDS: tuple[LayerRecord, ...] = (
     LayerRecord("multi-head-attention", "MultiHeadAttention", _attention,
                 ref.multi_head_attention, f"{API}/attention_layers/multi_head_attention/",
                 call="pair",
+                # key_dim 1 and a value as long as num_heads (found by the thorough profile).
+                points=(Case({"num_heads": 2, "key_dim": 1}, ((2, 3, 3), (2, 2, 3))),),
                 statement="softmax(q k^T / sqrt(key_dim)) v per head of the projected query, "
                 "key (= value) and value, then the output projection"),
     LayerRecord("simple-rnn", "SimpleRNN", _recurrent, ref.simple_rnn,
