@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run the Keras suites (model, saving, callbacks, the keras.ops records, and the documented
-# examples of keras.ops and keras.layers) once per Keras backend.
+# Run the Keras suites (model, saving, callbacks, layers, the keras.ops records, and the
+# documented examples of keras.ops and keras.layers) once per Keras backend.
 #
 # Keras 3 fixes its backend per process (KERAS_BACKEND), so each backend is its own run in
 # its own virtual environment:
@@ -33,7 +33,7 @@ JAX_REQUIREMENT="${JAX_REQUIREMENT:-jax}"
 TORCH_REQUIREMENT="${TORCH_REQUIREMENT:-torch==2.13.0}"
 # Suite folders or files of the bundled suites (suites/ in the checkout; the docs suite's
 # TensorFlow part needs TensorFlow: only its Keras file is a Keras suite).
-KERAS_SUITES="model saving callbacks keras_ops docs/test_keras_examples.py"
+KERAS_SUITES="model saving callbacks layers keras_ops docs/test_keras_examples.py"
 
 OUT="$REPORTS/backends"
 PORTABILITY_DIR="$OUT/portability"

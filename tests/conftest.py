@@ -25,7 +25,13 @@ pytest_plugins = ["pytester"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    import tensorflow as tf
+    try:
+        import tensorflow as tf
+    except ModuleNotFoundError:
+        # A venv without TensorFlow (Keras on JAX or PyTorch): `pytest --tf2conf` in the
+        # checkout still loads this file (testpaths), and must run the bundled suites there;
+        # nothing to split or preload (the in-process runs below need TensorFlow).
+        return
 
     cpus = tf.config.list_physical_devices("CPU")
     if not tf.config.get_logical_device_configuration(cpus[0]):

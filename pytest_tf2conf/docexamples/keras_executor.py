@@ -34,12 +34,13 @@ _DTYPE_TYPES = ("DType", "dtype")  # tf.DType, torch.dtype
 
 def shown(value: Any) -> Any:
     """What an example's value looks like in the docs: backend tensors as NumPy arrays."""
+    # Before the tuple case: torch.Size is a tuple subclass (its repr is "torch.Size([..])").
+    if type(value).__name__ in _SHAPE_TYPES and hasattr(value, "__iter__"):
+        return tuple(None if d is None else int(d) for d in value)
     if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
         return type(value)(shown(v) for v in value)
     if isinstance(value, dict):
         return {k: shown(v) for k, v in value.items()}
-    if type(value).__name__ in _SHAPE_TYPES and hasattr(value, "__iter__"):
-        return tuple(None if d is None else int(d) for d in value)
     if type(value).__name__ in _DTYPE_TYPES and type(value).__module__.split(".")[0] in (
         "tensorflow",
         "torch",

@@ -15,7 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from . import kernels, observations
+from . import backends, kernels, observations
 from .schema import OUTCOMES, claim_outcomes, summarize
 
 HTML_NAME = "tf2conf-report.html"
@@ -269,6 +269,7 @@ def render(report: dict[str, Any]) -> str:
     out.append("</table>")
     out += kernels.render_html(results)
     out += observations.render_html(results)
+    out += backends.render_html(results)
     out += ["<h2>Environment</h2>", *_environment(env)]
     if isinstance(env.get("runs"), list):
         out += _runs(env["runs"])

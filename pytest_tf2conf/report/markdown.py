@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import docexamples, kernels, observations
+from . import backends, docexamples, kernels, observations
 from .text import FAILING, LABELS, cell, failing_claims
 
 
@@ -53,6 +53,7 @@ def render(report: dict[str, Any]) -> str:
     lines += docexamples.render(report.get("results", []))
     lines += kernels.render_markdown(report.get("results", []))
     lines += observations.render_markdown(report.get("results", []))
+    lines += backends.render_markdown(report.get("results", []))
     return "\n".join(lines) + "\n"
 
 
