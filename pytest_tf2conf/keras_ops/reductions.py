@@ -16,6 +16,7 @@ import numpy as np
 
 from ..ops.array_samplers import Built, Draw, sample
 from ..ops.record import Sample
+from ..tolerance import Tolerance
 from .record import (
     NUMERIC,
     UNIVERSE,
@@ -131,6 +132,11 @@ def red(name: str, oracle: Callable[..., Any] | None = None, sampler: Any = None
 
 
 NONEMPTY = reduce_gen(min_side=1)
+# Quantiles interpolate between two order statistics in the dtype: in 16-bit floats the
+# rounding error scales with those inputs (|x| up to ~16 here), not with the result, which
+# cancels near zero (-0.0625 for -0.03125 in bfloat16, found by a random-seed run).
+INTERPOLATED = {"float16": Tolerance(rtol=4e-3, atol=1.6e-2),
+                "bfloat16": Tolerance(rtol=3e-2, atol=1.25e-1)}  # fmt: skip
 SMOOTH = KGrad()
 
 RECORDS: tuple[KerasOpRecord, ...] = (
@@ -171,7 +177,7 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     red("nanvar", _quiet(np.nanvar), _with_nans(NONEMPTY), dtypes=UNIVERSE, result=floating),
     red("nanstd", _quiet(np.nanstd), _with_nans(NONEMPTY), dtypes=UNIVERSE, result=floating),
     red("quantile", np.quantile, reduce_gen(min_side=1, min_rank=1, q=0.3), dtypes=UNIVERSE,
-        result=floating),
+        result=floating, tolerance=INTERPOLATED),
     red("percentile", np.percentile, reduce_gen(min_side=1, min_rank=1, q=70.0),
-        dtypes=UNIVERSE, result=floating),
+        dtypes=UNIVERSE, result=floating, tolerance=INTERPOLATED),
 )  # fmt: skip
