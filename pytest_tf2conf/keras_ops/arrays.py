@@ -494,8 +494,10 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     rec("tensordot", np.tensordot, _tensordot),
     rec("kron", np.kron, _kron, dtypes=NUMERIC, open_dtypes=("bool",)),
     rec("cross", np.cross, _cross, dtypes=NUMERIC),
+    # The sign of a zero sum of products is not documented (torch gives -0.0).
     rec("einsum", _exact(lambda *xs, subscripts: np.einsum(subscripts, *xs)), _einsum,
-        call=_einsum_call, dtypes=NUMERIC, result=int8_widened, open_dtypes=("bool",)),
+        call=_einsum_call, dtypes=NUMERIC, result=int8_widened, open_dtypes=("bool",),
+        signed_zeros=False),
     rec("trapezoid", np.trapezoid, _trapezoid, result=floating),
     rec("correlate", _correlate_oracle, _correlate, result=floating),
 )  # fmt: skip

@@ -76,7 +76,10 @@ def _quiet(fn: Callable[..., Any]) -> Callable[..., Any]:
 def _logsumexp(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
     import scipy.special
 
-    return scipy.special.logsumexp(x, axis=axis, keepdims=keepdims)
+    out = np.asarray(scipy.special.logsumexp(x, axis=axis, keepdims=keepdims))
+    # SciPy keeps a dimension of a rank-0 input (shape (1,)); NumPy's keepdims rule (and
+    # every backend) keeps the input's rank: ().
+    return out.reshape(()) if keepdims and np.ndim(x) == 0 else out
 
 
 def _count_nonzero(x: np.ndarray, axis: Any = None) -> np.ndarray:
