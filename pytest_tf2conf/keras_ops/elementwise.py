@@ -308,8 +308,9 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     # The sign of a zero quotient is not documented (JAX gives -0.0 for 0 // -y).
     binary("floor_divide", None, _floor_divide, domains=(None, AWAY_FROM_ZERO), signed_zeros=False,
            promotion="lattice", oracle_wants_dtype=True, open_dtypes=("bool",)),
+    # The sign of a zero remainder is not documented (NumPy: the divisor's; torch: +0.0).
     binary("mod", None, np.mod, domains=(None, AWAY_FROM_ZERO), promotion="lattice",
-           dtypes=ALL, result=bool_as_int),
+           dtypes=ALL, result=bool_as_int, signed_zeros=False),
     binary("fmod", None, np.fmod, domains=(None, AWAY_FROM_ZERO), promotion="lattice",
            dtypes=ALL, result=bool_as_int),
     binary("power", None, np.power, domains=(POSITIVE, _EXPONENT), bounds={"f": 3.0, "i": 5.0},
