@@ -47,6 +47,11 @@ class ConformanceRun:
     def failed_claims(self) -> set[str]:
         return self.claims_with("failed", "error", "crashed")
 
+    @property
+    def failing_tests(self) -> set[str]:
+        """The test ids (with their parameters) that failed."""
+        return {r["test"] for r in self.report.get("results", []) if r["outcome"] == "failed"}
+
     def assert_all_passed(self) -> None:
         # A test restricted to other modes than the run's shows as skipped on "host".
         bad = {

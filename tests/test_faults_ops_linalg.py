@@ -21,10 +21,6 @@ def _run(run_conformance, selection: str, modes: str = "eager"):
     return run_conformance(suite("ops"), *ONE_DEVICE, "--tf2conf-modes", modes, "-k", selection)
 
 
-def _failing_tests(run) -> set[str]:
-    return {r["test"] for r in run.report["results"] if r["outcome"] == "failed"}
-
-
 def test_stock_records_pass(run_conformance) -> None:
     run = _run(run_conformance, "linalg.cholesky-", modes="eager,function,xla")
     run.assert_all_passed()
@@ -47,7 +43,7 @@ def test_float64_determinant_in_float32_is_caught(run_conformance, monkeypatch) 
     monkeypatch.setattr(tf.linalg, "det", det)
     run = _run(run_conformance, "linalg.det- and (float32 or float64) and not gradient")
     assert ops.by_name("tf.linalg.det").value_claim.id in run.failed_claims
-    failing = _failing_tests(run)
+    failing = run.failing_tests
     assert failing and all("float64" in t for t in failing), failing
 
 
@@ -137,7 +133,7 @@ def test_transpose_without_conjugate_is_caught(run_conformance, monkeypatch) -> 
     monkeypatch.setattr(tf.linalg, "adjoint", adjoint)
     run = _run(run_conformance, "linalg.adjoint- and not gradient and not dtypes")
     assert ops.by_name("tf.linalg.adjoint").value_claim.id in run.failed_claims
-    failing = _failing_tests(run)
+    failing = run.failing_tests
     assert failing and all("complex" in t for t in failing), failing
 
 

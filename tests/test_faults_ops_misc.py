@@ -21,10 +21,6 @@ def _run(run_conformance, record: str, modes: str = "eager"):
     return run_conformance(suite("ops"), *ONE_DEVICE, "--tf2conf-modes", modes, "-k", f"{record}-")
 
 
-def _failing_tests(run) -> set[str]:
-    return {r["test"] for r in run.report["results"] if r["outcome"] == "failed"}
-
-
 def test_stock_records_pass(run_conformance) -> None:
     names = ("bitwise.right_shift", "sparse.to_dense",
              "random.stateless_uniform", "ragged.row_splits_to_segment_ids")  # fmt: skip
@@ -50,7 +46,7 @@ def test_logical_right_shift_of_int8_is_caught(run_conformance, monkeypatch) -> 
     monkeypatch.setattr(tf.bitwise, "right_shift", right_shift)
     run = _run(run_conformance, "bitwise.right_shift")
     assert ops.by_name("tf.bitwise.right_shift").value_claim.id in run.failed_claims
-    failing = _failing_tests(run)
+    failing = run.failing_tests
     assert failing and all("int8" in t for t in failing), failing
 
 
@@ -115,5 +111,5 @@ def test_segment_ids_off_by_one_for_int32_is_caught(run_conformance, monkeypatch
     run = _run(run_conformance, "ragged.row_splits_to_segment_ids")
     claim = ops.by_name("tf.ragged.row_splits_to_segment_ids").value_claim.id
     assert claim in run.failed_claims
-    failing = _failing_tests(run)
+    failing = run.failing_tests
     assert failing and all("int32" in t for t in failing), failing

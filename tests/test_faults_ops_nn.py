@@ -20,10 +20,6 @@ def _run(run_conformance, selection: str, modes: str = "eager"):
     return run_conformance(suite("ops"), *ONE_DEVICE, "--tf2conf-modes", modes, "-k", selection)
 
 
-def _failing_tests(run) -> set[str]:
-    return {r["test"] for r in run.report["results"] if r["outcome"] == "failed"}
-
-
 def test_stock_records_pass(run_conformance) -> None:
     run = _run(run_conformance, "nn.relu6- or nn.l2_loss-", modes="eager,function,xla")
     run.assert_all_passed()
@@ -44,7 +40,7 @@ def test_clip_wrong_for_bfloat16_only_is_caught(run_conformance, monkeypatch) ->
     monkeypatch.setattr(tf.nn, "relu6", relu6)
     run = _run(run_conformance, "nn.relu6-")
     assert ops.by_name("tf.nn.relu6").value_claim.id in run.failed_claims
-    failing = _failing_tests(run)
+    failing = run.failing_tests
     assert failing and all("bfloat16" in t for t in failing), failing
 
 

@@ -330,3 +330,19 @@ def _expected(record: OpRecord, dtype: str, sample: Sample) -> np.ndarray:
             _ORACLE_CACHE.clear()
         _ORACLE_CACHE[key] = value
     return value
+
+
+def check_dtype_support(
+    what: str, table: dict[str, str], declared: tuple[str, ...], open_: tuple[str, ...] = ()
+) -> None:
+    """Two-way dtype support of ``what`` from its outcome per dtype (``"runs"`` or why not):
+    every declared dtype runs, every other dtype (but the ``open_`` ones, declared neither
+    way) raises. Shared by the op database and the keras.ops records."""
+    missing = [d for d in declared if table[d] != "runs"]
+    silent = [d for d in table if d not in declared and d not in open_ and table[d] == "runs"]
+    problems = []
+    if missing:
+        problems.append(f"declared but failing: {', '.join(f'{d} ({table[d]})' for d in missing)}")
+    if silent:
+        problems.append(f"undeclared but running: {', '.join(silent)}")
+    assert not problems, f"{what}: " + "; ".join(problems)

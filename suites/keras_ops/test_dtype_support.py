@@ -8,6 +8,7 @@ import pytest
 
 from pytest_tf2conf import recording
 from pytest_tf2conf.keras_ops.record import available
+from pytest_tf2conf.ops.record import check_dtype_support
 
 from ._support import REFERENCE_LENGTH, call, dtype_params, rng_for
 
@@ -32,16 +33,6 @@ def test_declared_dtypes_run_and_others_raise(keras_target, record) -> None:
     recording.current().notes.update(
         op=record.qualified, declared=list(declared), dtype_support=table
     )
-    missing = [d for d in declared if table[d] != "runs"]
-    open_ = record.open_on(backend)
-    silent = [d for d in table if d not in declared and d not in open_ and table[d] == "runs"]
-    assert not missing and not silent, f"{record.qualified} on {keras_target.id}: " + "; ".join(
-        part
-        for part in (
-            f"declared but failing: {', '.join(f'{d} ({table[d]})' for d in missing)}"
-            if missing
-            else "",
-            f"undeclared but running: {', '.join(silent)}" if silent else "",
-        )
-        if part
+    check_dtype_support(
+        f"{record.qualified} on {keras_target.id}", table, declared, record.open_on(backend)
     )

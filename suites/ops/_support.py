@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import zlib
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -114,7 +115,12 @@ def run_samples(target: Any, record: OpRecord, samples: list[Sample]) -> list[An
 
 @functools.cache
 def _batched(record: OpRecord, kwargs: tuple[Any, ...], arities: tuple[int, ...]) -> Any:
-    fns = [record.bound(k) for k in kwargs]
+    return batch_of([record.bound(k) for k in kwargs], arities, f"batch_{record.slug}")
+
+
+def batch_of(fns: list[Any], arities: Sequence[int], name: str) -> Any:
+    """One function of all the arguments of ``fns`` in turn (``arities[i]`` of them for
+    ``fns[i]``), returning their results as a list: what a graph mode traces once."""
 
     def batch(*flat: Any) -> list[Any]:
         out, start = [], 0
@@ -123,7 +129,7 @@ def _batched(record: OpRecord, kwargs: tuple[Any, ...], arities: tuple[int, ...]
             start += arity
         return out
 
-    batch.__name__ = f"batch_{record.slug}"
+    batch.__name__ = name
     return batch
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from pytest_tf2conf import only_modes, recording
-from pytest_tf2conf.ops.record import UNIVERSE
+from pytest_tf2conf.ops.record import UNIVERSE, check_dtype_support
 from pytest_tf2conf.targets import Unsupported
 
 from ._support import dtype_params, rng_for
@@ -41,15 +41,4 @@ def test_declared_dtypes_run_and_others_raise(target, record) -> None:
     table = {dtype: _outcome(target, record, dtype) for dtype in universe}
     notes = recording.current().notes
     notes.update(op=record.name, declared=list(declared), dtype_support=table)
-    missing = [d for d in declared if table[d] != "runs"]
-    silent = [d for d in universe if d not in declared and table[d] == "runs"]
-    assert not missing and not silent, f"{record.name} on {target.id}: " + "; ".join(
-        part
-        for part in (
-            f"declared but failing: {', '.join(f'{d} ({table[d]})' for d in missing)}"
-            if missing
-            else "",
-            f"undeclared but running: {', '.join(silent)}" if silent else "",
-        )
-        if part
-    )
+    check_dtype_support(f"{record.name} on {target.id}", table, declared)

@@ -24,7 +24,15 @@ from pytest_tf2conf.ops.record import OpRecord, Sample, oracle_args
 from pytest_tf2conf.strategies import numpy_dtype
 from pytest_tf2conf.tolerance import lookup
 
-from ._support import BATCH, EXAMPLES, GRAPH_EXAMPLES, distinct, gradient_params, require_declared
+from ._support import (
+    BATCH,
+    EXAMPLES,
+    GRAPH_EXAMPLES,
+    batch_of,
+    distinct,
+    gradient_params,
+    require_declared,
+)
 
 
 @functools.cache
@@ -148,17 +156,8 @@ def _batched_vjp_and_jvp(
 ) -> Any:
     """``_vjp_and_jvp`` of several samples in one function (one trace per batch)."""
     parts = [_vjp_and_jvp(record, k, n) for k, n in zip(kwargs, arities, strict=True)]
-    sizes = [n + 1 + len(record.grad.args) for n in arities]
-
-    def batch(*flat: Any) -> list[Any]:
-        out, start = [], 0
-        for part, size in zip(parts, sizes, strict=True):
-            out.append(part(*flat[start : start + size]))
-            start += size
-        return out
-
-    batch.__name__ = f"batch_vjp_and_jvp_{record.slug}"
-    return batch
+    sizes = [n + 1 + len(record.grad.args) for n in arities]  # args, w, tangents
+    return batch_of(parts, sizes, f"batch_vjp_and_jvp_{record.slug}")
 
 
 def _verify(
