@@ -312,12 +312,14 @@ class Matcher:
         return first_match([candidates[p] for p in sorted(candidates)], facts, tf_version)
 
 
-def marker_for(entry: Expectation) -> Any:
+def marker_for(entry: Expectation, strict: bool | None = None) -> Any:
+    """The pytest marker of ``entry``; ``strict`` overrides the entry's own strictness."""
     import pytest
 
     if entry.action == "skip":
         return pytest.mark.skip(reason=f"expected: {entry.reason}")
-    return pytest.mark.xfail(reason=entry.reason, strict=entry.strict, run=True)
+    strict = entry.strict if strict is None else strict
+    return pytest.mark.xfail(reason=entry.reason, strict=strict, run=True)
 
 
 # -- writing entries from a report ------------------------------------------------------

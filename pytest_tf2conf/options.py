@@ -13,6 +13,7 @@ import pytest
 
 MODES = ("eager", "function", "xla")
 PROFILES = ("quick", "ci", "thorough")
+REPLICA_CHECKS = ("light", "full")
 DEFAULT_REPORT_DIR = "reports"
 DEFAULT_TIMEOUT = 300
 
@@ -77,6 +78,13 @@ OPTIONS = (
         "result there are deselected and the report covers the whole run",
     ),
     OptionSpec(
+        "tf2conf-replica-devices",
+        "on a device after the first of its type (CPU:1 beside CPU:0), run each property's "
+        "first example only: light (default; both run the same kernels), or every example: "
+        "full (e.g. for GPUs of different models)",
+        default="light",
+    ),
+    OptionSpec(
         "tf2conf-max-rss",
         "stop the run between two tests once this process's resident memory passes MB "
         "megabytes (the report says complete: false); tf2conf run resumes it in a fresh process",
@@ -125,6 +133,9 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT
     resume: Path | None = None  # the report folder (or journal) of the run to continue
     max_rss_mb: int | None = None  # stop between tests above this resident memory (MB)
+    # What a device after the first of its type runs: "light" (each property's first
+    # example) or "full" (every example).
+    replica_checks: str = "light"
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -153,6 +164,14 @@ def read_settings(config: pytest.Config) -> Settings:
     if len(profiles) != 1:
         raise pytest.UsageError(f"--tf2conf-profile: give one of {', '.join(PROFILES)}")
     profile = profiles[0]
+    replicas = _choose(
+        "tf2conf-replica-devices", raw_value(config, "tf2conf-replica-devices"),
+        REPLICA_CHECKS, ("light",),
+    )  # fmt: skip
+    if len(replicas) != 1:
+        raise pytest.UsageError(
+            f"--tf2conf-replica-devices: give one of {', '.join(REPLICA_CHECKS)}"
+        )
     cpus_raw = raw_value(config, "tf2conf-virtual-cpus")
     try:
         virtual_cpus = int(cpus_raw) if cpus_raw else 0
@@ -185,6 +204,7 @@ def read_settings(config: pytest.Config) -> Settings:
         timeout=_timeout(raw_value(config, "tf2conf-timeout")),
         resume=_resume(config),
         max_rss_mb=_max_rss(config),
+        replica_checks=replicas[0],
     )
 
 

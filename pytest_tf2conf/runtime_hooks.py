@@ -2,8 +2,9 @@
 
 - opens the test's ``TestRecord`` (traces, examples) for helpers such as ``Target.run``;
 - counts hypothesis examples through hypothesis' statistics collector;
-- gives XLA targets a fraction of the profile's examples (XLA compiles per input shape)
-  and turns hypothesis deadlines off;
+- gives XLA targets a fraction of the profile's examples (XLA compiles per input shape),
+  a replica device (CPU:1 beside CPU:0, ``Device.replica``) its first example only, and
+  turns hypothesis deadlines off;
 - does not shrink the failures of expected failures (known deviations, expectations):
   the first falsifying example is reported, the rest of the search would be wasted;
 - bounds the time spent shrinking a real failure (``profiles.SHRINK_SECONDS``);
@@ -60,8 +61,9 @@ _FIRST_SETTINGS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary
 
 @contextlib.contextmanager
 def _run_settings(item: pytest.Item) -> Iterator[None]:
-    """No deadline for any suite property, fewer examples on XLA targets, and no shrinking
-    where the failure is expected.
+    """No deadline for any suite property, fewer examples on XLA targets, one on a replica
+    device (the same kernels as the first device of its type, which runs them all), and no
+    shrinking where the failure is expected.
 
     A test's hypothesis settings are fixed when its module is imported; re-applying these
     here keeps deadline flakiness out even if a profile was loaded late or overridden.
@@ -78,9 +80,12 @@ def _run_settings(item: pytest.Item) -> Iterator[None]:
     # database) would end in a RecursionError inside hypothesis. Each invocation starts
     # again from the settings the function had when first run.
     current = _FIRST_SETTINGS.setdefault(function, current)
-    mode = getattr(getattr(_target_of(item), "mode", None), "name", None)
+    target = _target_of(item)
+    mode = getattr(getattr(target, "mode", None), "name", None)
     changes: dict[str, Any] = {"deadline": None}
-    if mode == "xla":
+    if getattr(getattr(target, "device", None), "replica", False):
+        changes["max_examples"] = 1  # hypothesis' first example is its simplest
+    elif mode == "xla":
         changes["max_examples"] = max(1, int(current.max_examples * XLA_EXAMPLE_FRACTION))
     if item.get_closest_marker("xfail") is not None:
         # A known deviation fails by design: stop at the first falsifying example.

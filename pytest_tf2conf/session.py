@@ -196,7 +196,9 @@ def start(config: pytest.Config) -> RunState:
         settings=settings,
         runtime=runtime,
         devices=devices,
-        targets=build_targets(devices, settings.modes),
+        targets=build_targets(
+            devices, settings.modes, light_replicas=settings.replica_checks == "light"
+        ),
         is_worker=is_worker,
         hypothesis_seed=seed,
         argv=list(config.invocation_params.args),
@@ -285,8 +287,19 @@ def header_lines(state: RunState) -> list[str]:
         f"tf2conf: devices {', '.join(state.devices) or 'none'}; "
         f"modes {', '.join(state.settings.modes)}; "
         f"profile {state.settings.profile}; seed {state.hypothesis_seed}",
+        *_replica_lines(state),
         f"tf2conf: reports -> {state.settings.report_dir}",
         *_resume_lines(state),
+    ]
+
+
+def _replica_lines(state: RunState) -> list[str]:
+    replicas = sorted({t.device.name for t in state.targets if t.device.replica})
+    if not replicas:
+        return []
+    return [
+        f"tf2conf: replica devices {', '.join(replicas)} run each property's first example "
+        "(the first device of each type runs them all; --tf2conf-replica-devices full)"
     ]
 
 
@@ -368,6 +381,11 @@ def resume_split(
     return keep, drop
 
 
+def _item_device(item: pytest.Item) -> Any:
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return getattr(params.get("target"), "device", None)
+
+
 def _apply_expectations(state: RunState, items: list[pytest.Item], payload_key: Any) -> None:
     import warnings
 
@@ -386,7 +404,10 @@ def _apply_expectations(state: RunState, items: list[pytest.Item], payload_key: 
         entry = entry or bundled.first_match(payload, state.runtime.version)
         if entry is None:
             continue
-        item.add_marker(expectations.marker_for(entry))
+        # A replica device runs one example per property: not meeting a deviation there is no
+        # sign of a fix (the first device of the type, which runs them all, tells that).
+        strict = entry.strict and not getattr(_item_device(item), "replica", False)
+        item.add_marker(expectations.marker_for(entry, strict=strict))
         payload["expectation"] = entry.as_dict()
         applied += 1
     unmatched = [e for e in entries if not e.matched]

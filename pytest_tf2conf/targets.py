@@ -61,6 +61,10 @@ def is_no_kernel_error(exc: BaseException) -> bool:
 @dataclass(frozen=True)
 class Device:
     name: str  # short logical name, e.g. "CPU:1"
+    # A light replica: a device after the first selected one of its type (CPU:1 beside
+    # CPU:0), running the same kernels; its hypothesis properties run their first example
+    # only (--tf2conf-replica-devices light, the default).
+    replica: bool = False
 
     @property
     def type(self) -> str:
@@ -378,8 +382,17 @@ def only_modes(*names: str):
     return pytest.mark.tf2conf_modes(*names)
 
 
-def build_targets(devices: Sequence[str], modes: Sequence[str]) -> list[Target]:
-    return [Target(Device(d), Mode(m)) for d in devices for m in modes if m in MODES]
+def build_targets(
+    devices: Sequence[str], modes: Sequence[str], light_replicas: bool = False
+) -> list[Target]:
+    """Every device x mode; with ``light_replicas``, devices after the first of their type
+    are replicas (``Device.replica``)."""
+    types = [d.split(":", 1)[0] for d in devices]
+    chosen = [
+        Device(d, replica=light_replicas and types.index(kind) < i)
+        for i, (d, kind) in enumerate(zip(devices, types, strict=True))
+    ]
+    return [Target(device, Mode(m)) for device in chosen for m in modes if m in MODES]
 
 
 def select_devices(spec: Sequence[str], available: Sequence[str]) -> list[str]:
