@@ -28,7 +28,11 @@ GRAPH_SCALING = ("tape/test_finite_differences.py", "family_gradients or across_
 TANGENT = ("tape/test_higher_order.py", "forward_accumulator")
 WATCH = ("tape/test_watching.py", "only_watched")
 CUSTOM = ("tape/test_structure_custom.py", "custom_gradient")
-SELECTIONS = (STOP_GRADIENT, KINK, PERSISTENT, SINGLE_USE, GRAPH_SCALING, TANGENT, WATCH, CUSTOM)
+KERNEL_SIZES = ("tape/test_finite_differences.py", "family_gradients")
+SELECTIONS = (
+    STOP_GRADIENT, KINK, PERSISTENT, SINGLE_USE, GRAPH_SCALING, TANGENT, WATCH, CUSTOM,
+    KERNEL_SIZES,
+)  # fmt: skip
 
 
 def _run(run_conformance, selection: tuple[str, str], modes: tuple[str, str] = EAGER):
@@ -57,6 +61,27 @@ def test_abs_gradient_one_at_zero_is_caught(run_conformance, monkeypatch) -> Non
     run = _run(run_conformance, KINK)
     assert "tape.worked-example-abs-descent" in run.failed_claims
     assert "tape.abs-gradient-is-sign-and-zero-at-zero" in run.failed_claims
+
+
+def test_tanh_gradient_wrong_above_a_kernel_width_is_caught(run_conformance, monkeypatch) -> None:
+    """A vectorized path that only large tensors take: tanh's gradient is 1% off above 1,000
+    elements. The drawn vectors (6 elements at most) pass; the kernel-size item catches it."""
+    real_tanh = tf.tanh
+
+    @tf.custom_gradient
+    def tanh_wide_path_off(x):
+        y = real_tanh(x)
+
+        def grad(upstream):
+            scale = tf.where(tf.size(x) > 1000, 1.01, 1.0)
+            return upstream * (1.0 - y * y) * tf.cast(scale, y.dtype)
+
+        return y, grad
+
+    monkeypatch.setattr(tf, "tanh", lambda x, name=None: tanh_wide_path_off(x))
+    run = _run(run_conformance, KERNEL_SIZES)
+    failing = {t.split("::")[-1].split("[")[0] for t in run.failing_tests}
+    assert failing == {"test_family_gradients_at_kernel_sizes"}, run.failing_tests
 
 
 def test_persistent_tape_that_forgets_is_caught(run_conformance, monkeypatch) -> None:

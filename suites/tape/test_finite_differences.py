@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import assert_close, claim
 from pytest_tf2conf.dtype_axis import dtype_axis
+from pytest_tf2conf.ops.sizes import MULTITHREADED_LENGTH
 from pytest_tf2conf.strategies import arrays
 
 from ._support import (
+    DOMAIN,
     GRAD_DTYPES,
     GUIDE,
     SMOOTH,
     TAPE_API,
     VECTORS,
     assert_gradient_close,
+    cast,
     family_oracle,
     family_values_and_gradients,
     gradient_tolerances,
+    numeric_elementwise_derivative,
     numeric_jacobian,
     rounded_float64,
     smooth_inputs,
@@ -96,6 +101,35 @@ def test_family_gradients_match_finite_differences(target, dtype, data):
         assert grad.dtype.name == x.dtype.name, f"{smooth.name}: gradient dtype {grad.dtype}"
         assert tuple(grad.shape) == x.shape, f"{smooth.name}: gradient shape {grad.shape}"
         assert_gradient_close(grad, expected, what=f"d sum({smooth.name}) / dx")
+
+
+# One kernel width 2^k - 1, 2^k or 2^k + 1 per k (the offset chosen per dtype, so the four
+# gradient dtypes cover all three), and for float32 a length above the size at which the CPU
+# kernels split element-wise work over threads (see pytest_tf2conf.ops.sizes).
+_KERNEL_EXPONENTS = (3, 5, 8, 10)
+
+
+def _kernel_lengths(dtype: str) -> list[int]:
+    offset = GRAD_DTYPES.index(dtype) % 3 - 1
+    lengths = [2**k + offset for k in _KERNEL_EXPONENTS]
+    return [*lengths, MULTITHREADED_LENGTH] if dtype == "float32" else lengths
+
+
+@FINITE_DIFFERENCES
+@pytest.mark.parametrize("dtype", GRAD_DTYPES)
+def test_family_gradients_at_kernel_sizes(target, dtype):
+    """The same claim on vectors at kernel widths and the multithreaded size (drawn samples
+    stay at 6 elements or fewer): each element's derivative against its own float64
+    central difference (the functions are element-wise)."""
+    rng = np.random.default_rng(GRAD_DTYPES.index(dtype))
+    for length in _kernel_lengths(dtype):
+        x = cast(rng.uniform(-DOMAIN, DOMAIN, length), dtype)
+        grads = target.run(family_values_and_gradients, x)
+        x64 = rounded_float64(x)
+        for smooth, grad in zip(SMOOTH, grads, strict=True):
+            expected = numeric_elementwise_derivative(smooth.np_fn, x64)
+            what = f"d sum({smooth.name}) / dx, length {length}"
+            assert_gradient_close(grad, expected, what=what)
 
 
 def matmul_gradients(x, w):
