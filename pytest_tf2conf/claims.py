@@ -10,6 +10,7 @@ This module must stay importable without TensorFlow: the CLI and the report tool
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -50,7 +51,9 @@ class Claim:
 
     def as_dict(self) -> dict[str, str]:
         # Unversioned claims keep the keys they always had (older reports compare alike).
-        return {"area": self.area, **{k: v for k, v in asdict(self).items() if v}}
+        # A fresh copy of a table built once per claim: every item's payload asks for it
+        # (~4 * 10^4 items), and dataclasses.asdict costs ~0.1 ms.
+        return dict(_claim_dict(self))
 
     def validate(self) -> None:
         if not ID_PATTERN.match(self.id):
@@ -132,3 +135,8 @@ class Catalogue:
 
     def as_dicts(self) -> list[dict[str, str]]:
         return [c.as_dict() for c in self.sorted()]
+
+
+@functools.cache
+def _claim_dict(claim: Claim) -> dict[str, str]:
+    return {"area": claim.area, **{k: v for k, v in asdict(claim).items() if v}}

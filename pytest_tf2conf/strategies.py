@@ -11,6 +11,7 @@ reports never depend on a TensorFlow import.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -29,8 +30,14 @@ _FLOAT_BOUND = {"float16": 100.0, "bfloat16": 100.0, "float32": 1e4, "float64": 
 
 
 def numpy_dtype(name: str) -> np.dtype:
-    """NumPy dtype for a dtype name; bfloat16 comes from ml_dtypes (a TensorFlow dependency)."""
+    """NumPy dtype for a dtype name. bfloat16 is the NumPy type of the TensorFlow in the
+    process (``tf.bfloat16.as_numpy_dtype``: ml_dtypes' since TF 2.14, TF's own before,
+    which rejects ml_dtypes arrays); without TensorFlow (Keras on JAX or PyTorch) ml_dtypes'."""
     if name == "bfloat16":
+        tf = sys.modules.get("tensorflow")
+        bfloat16 = getattr(tf, "bfloat16", None)
+        if bfloat16 is not None:
+            return np.dtype(bfloat16.as_numpy_dtype)
         import ml_dtypes
 
         return np.dtype(ml_dtypes.bfloat16)

@@ -76,8 +76,17 @@ def _complex(real: Any, imag: Any) -> Any:
     return _tf().complex(real, imag)
 
 
+def _complex_oracle(real: np.ndarray, imag: np.ndarray) -> np.ndarray:
+    """real + imag * j with the signs of zero parts kept (real + 1j * imag computes
+    1j * -0.0 = (-0 + 0j) and loses them)."""
+    real, imag = np.broadcast_arrays(real, imag)
+    out = np.empty(real.shape, np.result_type(real.dtype, np.complex64))
+    out.real, out.imag = real, imag
+    return out
+
+
 RECORDS: tuple[OpRecord, ...] = (
-    record("complex", _complex, lambda re, im: re + 1j * im, _gen_pair, F32_64,
+    record("complex", _complex, _complex_oracle, _gen_pair, F32_64,
            result={"float32": "complex64", "float64": "complex128"}),
     record("cast", _cast_to(CAST_TO, "cast"), _cast_oracle, _gen_cast, oracle_wants_dtype=True,
            result=CAST_TO, reference="(floats to int32 truncated toward zero, integers to "

@@ -286,6 +286,9 @@ _SOBOL = _wrapped(
 
 # lbeta subtracts lgammas of up to ~40 (sums of 4 values below 10.125): in float16 each
 # carries an absolute error of its last place (1/32 there), which the difference keeps.
+# A continued fraction evaluated in float32: XLA's lowering was measured 2.6e-5 off
+# (relative) at one of 131,073 reference samples, TensorFlow's CPU kernel within 2e-5.
+_BETAINC_TOLERANCE = {"float32": Tolerance(rtol=1e-4, atol=1e-6)}
 _LBETA_TOLERANCE = {"float16": Tolerance(rtol=4e-3, atol=0.1)}
 # The derivative polygamma(n + 1, x) comes from TF's series, accurate to ~1e-7 relative.
 _POLYGAMMA_GRAD = {"float64": Tolerance(rtol=1e-6, atol=1e-9)}
@@ -316,7 +319,7 @@ RECORDS: tuple[OpRecord, ...] = (
     # Only the gradient with respect to x is defined (TensorFlow's and the docs').
     _record("betainc", _math("betainc"), _special("betainc"),
             Built(_same_shape(_PARAMETER, _PARAMETER, _UNIT)), F32_64,
-            "of scipy.special.betainc", grad=Grad(args=(2,))),
+            "of scipy.special.betainc", grad=Grad(args=(2,)), tolerance=_BETAINC_TOLERANCE),
     _record("lbeta", _math("lbeta"), _lbeta, Built(_same_shape(POSITIVE), 1), NO_BF16,
             "of sum(lgamma(x)) - lgamma(sum(x)) over the last axis (-inf over nothing)",
             grad=Grad(), tolerance=_LBETA_TOLERANCE),

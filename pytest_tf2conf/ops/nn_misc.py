@@ -330,6 +330,7 @@ def _sequences() -> tuple[OpRecord, ...]:
                reference="(pool-adjacent-violators fit along axis)"),
         record("tf.nn.collapse_repeated", collapse_repeated, _collapse,
                Layouts(collapse_layout, collapse_reference, bound=2.0, int_bound=2), ALL,
+               signed_zeros=False,  # labels: the sign of a zero label is not documented
                reference="(runs merged within seq_length, zero-padded)"),
         # Inputs are made distinct: the documented argmax has no ties to break.
         record("tf.nn.ctc_greedy_decoder", ctc_greedy_decoder, _greedy,

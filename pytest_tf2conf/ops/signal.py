@@ -492,10 +492,12 @@ RECORDS: tuple[OpRecord, ...] = (
            reference="of numpy.fft.ifftshift", grad=Grad()),
     record("dct", _signal("dct"), _dct,
            transformed(1, 2, 5, kwargs=_dct_kwargs, nonempty=True), F32_64,
+           signed_zeros=False,  # the sign of a zero sum of products is not documented
            reference="of scipy.fft.dct (types 1-4, n, norm)", grad=_GRAD,
            tolerance=FFT_TOLERANCE, points=EMPTY_BATCH_PADDING),
     record("idct", _signal("idct"), _idct,
            transformed(1, 2, 5, kwargs=_dct_kwargs, nonempty=True), F32_64,
+           signed_zeros=False,  # the sign of a zero sum of products is not documented
            reference="of scipy.fft.dct of the inverse type", grad=_GRAD,
            tolerance=FFT_TOLERANCE),
     record("frame", _signal("frame"), frame_np, _frame_sampler(), NUMERIC,
