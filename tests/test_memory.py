@@ -1,4 +1,5 @@
-"""Memory of long runs: what a finished module held is freed, and checks still run afresh."""
+"""Memory of long runs: what a finished test or module held is freed, and checks still run
+afresh."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def test_again(target):
 """
 
 
-def test_a_module_keeps_its_traces_and_the_next_module_traces_afresh(run_conformance, pytester):
+def test_each_test_traces_afresh(run_conformance, pytester):
     pytester.makepyfile(
         shared_fns=SHARED,
         test_a=MODULE.format(name="a", doc=DOC),
@@ -44,10 +45,10 @@ def test_a_module_keeps_its_traces_and_the_next_module_traces_afresh(run_conform
     run.result.assert_outcomes(passed=2 + 2 * 2 * 3)
     traces = {(r["claim"], r["mode"]): r["traces"] for r in run.report["results"]}
     for module in ("a", "b"):
-        # within a module the trace is reused; the next module starts with an empty cache
+        # a compiled function is freed after its test: the next test traces (and checks) anew
         assert traces[(f"demo.{module}-first", "function")] == 1, traces
         assert traces[(f"demo.{module}-first", "xla")] == 1, traces
-        assert traces[(f"demo.{module}-again", "function")] == 0, traces
+        assert traces[(f"demo.{module}-again", "function")] == 1, traces
         assert traces[(f"demo.{module}-first", "eager")] == 0, traces
 
 
@@ -55,7 +56,7 @@ def _item(path: str, *fixtures: str) -> SimpleNamespace:
     return SimpleNamespace(path=Path(path), fixturenames=list(fixtures))
 
 
-def test_release_once_per_module_end_and_keras_only_after_keras_modules(monkeypatch):
+def test_release_after_each_test_and_keras_only_after_keras_modules(monkeypatch):
     released: list[bool] = []
     monkeypatch.setattr(memory, "release", lambda keras=False: released.append(keras))
     tracker = memory.ModuleMemory()
@@ -64,8 +65,9 @@ def test_release_once_per_module_end_and_keras_only_after_keras_modules(monkeypa
     b1 = _item("b.py", "target")
     for item, nextitem in [(a1, a2), (a2, k1), (k1, k2), (k2, b1), (b1, None)]:
         tracker.after_teardown(item, nextitem)
-    # a.py ends (no Keras), k.py ends (one test used Keras); nothing at the session's end
-    assert released == [False, True]
+    # compiled functions after each test; Keras' session when k.py ends (one test used
+    # Keras); nothing at the session's end
+    assert released == [False, False, False, True]
 
 
 def test_release_empties_the_compiled_cache():
