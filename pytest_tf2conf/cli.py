@@ -237,6 +237,10 @@ def _add_run(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     parser.add_argument("--report", default="reports", help="folder of the merged report")
     parser.add_argument(
+        "--hang-seconds", default="600", help="a process in which no test ended for this many "
+        "seconds is killed and its shard resumed (a test stuck in C++ code; default 600)",
+    )  # fmt: skip
+    parser.add_argument(
         "pytest_args", nargs=argparse.REMAINDER,
         help="pytest arguments after --, e.g. -- --tf2conf-profile quick suites/ops",
     )  # fmt: skip
@@ -263,7 +267,8 @@ def _run(args: argparse.Namespace) -> int:
     for taken in ("--tf2conf-report", "--tf2conf-shard", "--tf2conf-resume", "-n"):
         if any(a == taken or a.startswith(taken + "=") for a in pytest_args):
             raise CommandError(f"{taken} is set by tf2conf run itself; leave it out")
-    return runner.run(pytest_args, Path(args.report).resolve(), jobs, max_rss)
+    hang = _whole("--hang-seconds", args.hang_seconds, 1)
+    return runner.run(pytest_args, Path(args.report).resolve(), jobs, max_rss, hang_seconds=hang)
 
 
 COMMANDS["run"] = (

@@ -34,6 +34,10 @@ from .report.text import FAILING
 # A process that exits with pytest's usage error or internal error will not do better on
 # the next attempt: the shard stops there.
 FATAL_EXIT_CODES = (3, 4)
+# A process in which no test ended for this long is killed (``_wait_or_kill_hung``): twice
+# the plugin's default per-test timeout, which a test stuck outside Python never reaches.
+HANG_SECONDS = 600.0
+_POLL_SECONDS = 5.0
 REPORT_NAME = "tf2conf-report.json"
 
 
@@ -71,8 +75,41 @@ def _pytest_command(shard: Shard, pytest_args: Sequence[str], max_rss: int | Non
     return command
 
 
+def _wait_or_kill_hung(process: subprocess.Popen[bytes], shard: Shard, hang_seconds: float) -> int:
+    """The process's exit code; a process whose journal has not changed for ``hang_seconds``
+    is killed (SIGKILL: -9), as if it had died.
+
+    pytest-timeout's signal method cannot interrupt a test stuck in TensorFlow's C++ code
+    (an XLA compilation that ran for over 20 minutes was seen), and its thread method would
+    end the process without a report. The journal records a test when it starts and when it
+    ends, so an unchanged journal means one test has been running that long; the next
+    process runs it once more and records it as crashed when it hangs again.
+    """
+    path = journal.path_in(shard.folder)
+    started = time.time()  # a resumed process starts with an old journal
+    while True:
+        try:
+            return process.wait(timeout=_POLL_SECONDS)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            changed = path.stat().st_mtime
+        except OSError:
+            changed = started  # no journal yet: the process is still starting
+        quiet = time.time() - max(started, changed)
+        if quiet > hang_seconds:
+            _say(f"tf2conf run: {shard.label}: no test ended for {quiet:.0f} s: killing it")
+            process.kill()
+            return process.wait()
+
+
 def _run_shard(
-    shard: Shard, pytest_args: Sequence[str], max_rss: int | None, max_attempts: int, cwd: Path
+    shard: Shard,
+    pytest_args: Sequence[str],
+    max_rss: int | None,
+    max_attempts: int,
+    cwd: Path,
+    hang_seconds: float = HANG_SECONDS,
 ) -> None:
     shard.folder.mkdir(parents=True, exist_ok=True)
     before = 0
@@ -81,7 +118,8 @@ def _run_shard(
         log = shard.folder / f"pytest-{attempt}.log"
         started = time.monotonic()
         with log.open("wb") as out:
-            code = subprocess.call(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
+            process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
+            code = _wait_or_kill_hung(process, shard, hang_seconds)
         found = shard.journal()
         results = len(found.results) if found is not None else 0
         finished = found.finished if found is not None else None
@@ -136,6 +174,7 @@ def run(
     jobs: int,
     max_rss: int | None,
     max_attempts: int = 50,
+    hang_seconds: float = HANG_SECONDS,
 ) -> int:
     """Run, merge, print the summary; the exit code is 1 when a claim fails or the run is
     incomplete, 2 when a shard could not run at all."""
@@ -145,7 +184,9 @@ def run(
     shards = [Shard(i, jobs, shard_root / f"{i}-of-{jobs}") for i in range(1, jobs + 1)]
     cwd = Path.cwd()
     threads = [
-        threading.Thread(target=_run_shard, args=(s, pytest_args, max_rss, max_attempts, cwd))
+        threading.Thread(
+            target=_run_shard, args=(s, pytest_args, max_rss, max_attempts, cwd, hang_seconds)
+        )
         for s in shards
     ]
     for thread in threads:

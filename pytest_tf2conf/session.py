@@ -324,12 +324,12 @@ class UnmatchedExpectationWarning(pytest.PytestWarning):
 def apply_collection_policies(
     state: RunState, config: pytest.Config, items: list[pytest.Item], payload_key: Any
 ) -> None:
-    """Version ranges, expectations (over the whole collection), timeouts, then this
-    shard's share."""
+    """Version ranges, expectations (over the whole collection), this shard's share and
+    what a resumed run has left, then timeouts (on the tests that run: a resumed process
+    of a sharded run marks a few hundred of ~4 * 10^4 collected tests)."""
     _apply_version_ranges(state, items, payload_key)
     if state.settings.expectations is not None or state.settings.known_deviations:
         _apply_expectations(state, items, payload_key)
-    _apply_timeout(state, config, items, payload_key)
     if state.settings.shard is not None:
         # Every shard process and xdist worker computes the same split from the same items.
         test_ids = [_shard_id(item, payload_key) for item in items]
@@ -344,6 +344,7 @@ def apply_collection_policies(
         if drop:
             config.hook.pytest_deselected(items=drop)
             items[:] = keep
+    _apply_timeout(state, config, items, payload_key)
 
 
 def run_versions(state: RunState) -> dict[str, str | None]:

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from pytest_tf2conf import cli, recycle
-from tests.test_crash_journal import ONE_TARGET, _crash_suite, run_cli
+from pytest_tf2conf import cli, recycle, runner
+from tests.test_crash_journal import HEADER, ONE_TARGET, _crash_suite, run_cli
 
 
 def test_rss_is_read_from_proc() -> None:
@@ -42,11 +42,55 @@ def test_ceiling_and_crash_are_resumed_into_one_complete_report(
     assert any("incomplete: resuming" in line for line in processes), out
 
 
+def test_a_test_hung_outside_python_is_killed_and_resumed(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Test b blocks SIGALRM (so pytest-timeout's signal cannot reach it, as in a stuck XLA
+    compilation) and sleeps the first time it runs: the runner kills the silent process
+    and the next one runs b again."""
+    marker = pytester.path / "hung-once"
+    suite = pytester.makepyfile(
+        test_hang=HEADER
+        + f"""
+import signal, time
+
+@OK
+def test_a_first(target):
+    assert True
+
+@OK
+def test_b_hangs_once(target):
+    if not os.path.exists({str(marker)!r}):
+        open({str(marker)!r}, "w").close()
+        signal.pthread_sigmask(signal.SIG_BLOCK, {{signal.SIGALRM}})
+        time.sleep(600)
+
+@OK
+def test_c_later(target):
+    assert True
+"""
+    )
+    monkeypatch.chdir(pytester.path)
+    monkeypatch.setattr(runner, "_POLL_SECONDS", 0.2)
+    code, out, _ = run_cli(
+        ["run", "--jobs", "1", "--hang-seconds", "3", "--report", "out", "--",
+         *ONE_TARGET, "-p", "no:cacheprovider", str(suite)]
+    )  # fmt: skip
+    assert "no test ended for" in out, out
+    assert code == 0, out
+    report = json.loads((pytester.path / "out" / "tf2conf-report.json").read_text())
+    assert report["complete"]
+    outcomes = {r["test"].split("::")[-1]: r["outcome"] for r in report["results"]}
+    assert set(outcomes.values()) == {"passed"} and len(outcomes) == 3, outcomes
+
+
 def test_options_it_sets_itself_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["run", "--", "--tf2conf-shard", "1/2"]) == 2
     assert "set by tf2conf run itself" in capsys.readouterr().err
     assert cli.main(["run", "--max-rss", "12"]) == 2
     assert "at least 64" in capsys.readouterr().err
+    assert cli.main(["run", "--hang-seconds", "0"]) == 2
+    assert "--hang-seconds" in capsys.readouterr().err
 
 
 def test_max_rss_refuses_xdist_and_bad_values(pytester: pytest.Pytester) -> None:

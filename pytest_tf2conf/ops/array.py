@@ -134,6 +134,11 @@ def _parallel_stack(a: Any, b: Any) -> Any:
 
 
 def _gen_unstack(d: Draw) -> Any:
+    if d.reference:
+        # Pieces of the reference length, not that many pieces: one XLA computation with
+        # 131,073 outputs compiled for over 20 minutes (found by the whole ci run).
+        x = d.array(d.shape(2, 2, min_side=1))
+        return sample(x, axis=-1, num=x.shape[-1])
     x = d.array(d.shape(1, min_side=1))
     axis = axis_of(d, x.ndim)
     return sample(x, axis=axis, num=x.shape[axis])
