@@ -326,14 +326,17 @@ def _dynamic_partition_oracle(data: np.ndarray, partitions: np.ndarray,
 
 
 def _gen_dynamic_stitch(d: Draw) -> Any:
-    n = d.length if d.reference else d.integer(1, 5)
+    # At a reference length the stitched slices are that long, with a few indices: XLA
+    # lowers each index to its own update, and 131,073 of them did not compile in 10
+    # minutes (found by the whole ci run).
+    n = d.integer(2, 6) if d.reference else d.integer(1, 5)
     order = np.random.default_rng(n).permutation(n) if d.reference else d.permutation(n)
     order = np.asarray(order, np.int32)
     cut = d.integer(0, n)
     first, second = order[:cut], order[cut:]
     if not d.small and not d.reference and d.flag():  # a duplicate: the later one wins
         first = np.append(first, d.integer(0, n - 1)).astype(np.int32)
-    rest = d.shape(0, 1, main=False)
+    rest = (d.length,) if d.reference else d.shape(0, 1, main=False)
     return sample(d.array(first.shape + rest), d.array(second.shape + rest), first, second)
 
 
