@@ -24,6 +24,7 @@ _EXPORTS = {
     "Target": "targets",
     "Unsupported": "targets",
     "only_modes": "targets",
+    "light_on_replicas": "targets",
     "Tolerance": "tolerance",
     "assert_close": "tolerance",
 }

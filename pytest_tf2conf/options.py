@@ -79,9 +79,9 @@ OPTIONS = (
     ),
     OptionSpec(
         "tf2conf-replica-devices",
-        "on a device after the first of its type (CPU:1 beside CPU:0), run each property's "
-        "first example only: light (default; both run the same kernels), or every example: "
-        "full (e.g. for GPUs of different models)",
+        "on a device after the first of its type (CPU:1 beside CPU:0), run one example of "
+        "each op-database property: light (default; both run the same kernels), or every "
+        "example: full (e.g. for GPUs of different models)",
         default="light",
     ),
     OptionSpec(

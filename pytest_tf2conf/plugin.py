@@ -34,6 +34,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{MARKER}(claim): the documented claim a test checks")
     config.addinivalue_line("markers", f"{MODES_MARKER}(*modes): execution modes a test runs in")
+    config.addinivalue_line(
+        "markers", "tf2conf_light_on_replicas: a property runs one example on a replica device"
+    )
     if not options.is_enabled(config):
         return
     from . import session

@@ -3,8 +3,8 @@
 - opens the test's ``TestRecord`` (traces, examples) for helpers such as ``Target.run``;
 - counts hypothesis examples through hypothesis' statistics collector;
 - gives XLA targets a fraction of the profile's examples (XLA compiles per input shape),
-  a replica device (CPU:1 beside CPU:0, ``Device.replica``) its first example only, and
-  turns hypothesis deadlines off;
+  a property marked ``light_on_replicas`` its first example only on a replica device
+  (CPU:1 beside CPU:0, ``Device.replica``), and turns hypothesis deadlines off;
 - does not shrink the failures of expected failures (known deviations, expectations):
   the first falsifying example is reported, the rest of the search would be wasted;
 - bounds the time spent shrinking a real failure (``profiles.SHRINK_SECONDS``);
@@ -22,13 +22,21 @@ import pytest
 
 from . import recording
 from .profiles import XLA_EXAMPLE_FRACTION
-from .targets import Unsupported
+from .targets import REPLICA_LIGHT_MARKER, Unsupported
 from .tolerance import ToleranceError
 
 
 def _target_of(item: pytest.Item) -> Any:
     params = getattr(getattr(item, "callspec", None), "params", {})
     return params.get("target") or params.get("keras_target")
+
+
+def light_on_replica(item: pytest.Item) -> bool:
+    """Whether ``item`` runs the light checks: a replica device, a marked property."""
+    device = getattr(_target_of(item), "device", None)
+    return bool(getattr(device, "replica", False)) and (
+        item.get_closest_marker(REPLICA_LIGHT_MARKER) is not None
+    )
 
 
 @contextlib.contextmanager
@@ -83,7 +91,7 @@ def _run_settings(item: pytest.Item) -> Iterator[None]:
     target = _target_of(item)
     mode = getattr(getattr(target, "mode", None), "name", None)
     changes: dict[str, Any] = {"deadline": None}
-    if getattr(getattr(target, "device", None), "replica", False):
+    if light_on_replica(item):
         changes["max_examples"] = 1  # hypothesis' first example is its simplest
     elif mode == "xla":
         changes["max_examples"] = max(1, int(current.max_examples * XLA_EXAMPLE_FRACTION))

@@ -298,8 +298,8 @@ def _replica_lines(state: RunState) -> list[str]:
     if not replicas:
         return []
     return [
-        f"tf2conf: replica devices {', '.join(replicas)} run each property's first example "
-        "(the first device of each type runs them all; --tf2conf-replica-devices full)"
+        f"tf2conf: replica devices {', '.join(replicas)} run one example of each op-database "
+        "property (the first device of each type runs them all; --tf2conf-replica-devices full)"
     ]
 
 
@@ -382,15 +382,11 @@ def resume_split(
     return keep, drop
 
 
-def _item_device(item: pytest.Item) -> Any:
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    return getattr(params.get("target"), "device", None)
-
-
 def _apply_expectations(state: RunState, items: list[pytest.Item], payload_key: Any) -> None:
     import warnings
 
     from . import expectations
+    from .runtime_hooks import light_on_replica
 
     path = state.settings.expectations
     # The user's entries come first: they override the bundled known deviations.
@@ -405,9 +401,9 @@ def _apply_expectations(state: RunState, items: list[pytest.Item], payload_key: 
         entry = entry or bundled.first_match(payload, state.runtime.version)
         if entry is None:
             continue
-        # A replica device runs one example per property: not meeting a deviation there is no
-        # sign of a fix (the first device of the type, which runs them all, tells that).
-        strict = entry.strict and not getattr(_item_device(item), "replica", False)
+        # A light item on a replica device runs one example: not meeting a deviation there
+        # is no sign of a fix (the first device of the type, which runs them all, tells).
+        strict = entry.strict and not light_on_replica(item)
         item.add_marker(expectations.marker_for(entry, strict=strict))
         payload["expectation"] = entry.as_dict()
         applied += 1

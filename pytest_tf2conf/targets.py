@@ -62,8 +62,8 @@ def is_no_kernel_error(exc: BaseException) -> bool:
 class Device:
     name: str  # short logical name, e.g. "CPU:1"
     # A light replica: a device after the first selected one of its type (CPU:1 beside
-    # CPU:0), running the same kernels; its hypothesis properties run their first example
-    # only (--tf2conf-replica-devices light, the default).
+    # CPU:0), running the same kernels; properties marked ``light_on_replicas`` run their
+    # first example only there (--tf2conf-replica-devices light, the default).
     replica: bool = False
 
     @property
@@ -380,6 +380,20 @@ def only_modes(*names: str):
     if unknown:
         raise ValueError(f"unknown modes {sorted(unknown)}; valid: {', '.join(MODES)}")
     return pytest.mark.tf2conf_modes(*names)
+
+
+REPLICA_LIGHT_MARKER = "tf2conf_light_on_replicas"
+
+
+def light_on_replicas():
+    """Mark a module's properties (``pytestmark = light_on_replicas()``) to run their first
+    example only on a replica device (``Device.replica``): for properties so many that
+    running them in full on every device of a type does not pay (the op database, whose
+    kernels the first device of the type checks in full). Unmarked properties run every
+    example everywhere."""
+    import pytest
+
+    return getattr(pytest.mark, REPLICA_LIGHT_MARKER)
 
 
 def build_targets(

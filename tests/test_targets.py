@@ -61,6 +61,29 @@ def test_stock_placement_passes_and_traces_once_per_rank(run_conformance, pytest
         assert count == (0 if target.endswith("eager") else 2), traces
 
 
+@pytest.mark.parametrize(("replicas", "replica_examples"), [("light", 1), ("full", None)])
+def test_a_marked_property_runs_one_example_on_a_replica_device(
+    run_conformance, pytester, replicas, replica_examples
+):
+    """CPU:1 beside CPU:0 is a replica: a ``light_on_replicas`` property runs hypothesis'
+    first example there (``full``: all of them), and in full on CPU:0."""
+    marked = DOUBLING_SUITE.replace(
+        "def double(x):", "pytestmark = __import__('pytest_tf2conf').light_on_replicas()\n\n"
+        "def double(x):",
+    )  # fmt: skip
+    pytester.makepyfile(test_demo=marked)
+    run = run_conformance(
+        "test_demo.py", "--tf2conf-modes", "eager", "--tf2conf-replica-devices", replicas
+    )
+    run.assert_all_passed()
+    examples = {r["target"]: r["examples"] for r in run.report["results"]}
+    assert examples["CPU:0-eager"] > 1, examples
+    if replica_examples is None:
+        assert examples["CPU:1-eager"] == examples["CPU:0-eager"], examples
+    else:
+        assert examples["CPU:1-eager"] == replica_examples, examples
+
+
 @pytest.mark.parametrize(
     ("mode", "traces", "compiles"), [("eager", 0, 0), ("function", 1, 0), ("xla", 1, 2)]
 )

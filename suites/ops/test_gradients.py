@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import assert_close, only_modes, recording
+from pytest_tf2conf import assert_close, light_on_replicas, only_modes, recording
 from pytest_tf2conf.finite_differences import numeric_jacobian
 from pytest_tf2conf.ops.record import OpRecord, Sample, oracle_args, sample_strategy
 from pytest_tf2conf.strategies import numpy_dtype
@@ -33,6 +33,10 @@ from ._support import (
     gradient_params,
     require_declared,
 )
+
+# A replica device (CPU:1 beside CPU:0) runs one example of each property: the first
+# device of its type checks the same kernels in full.
+pytestmark = light_on_replicas()
 
 
 @functools.cache

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_tf2conf import only_modes
+from pytest_tf2conf import light_on_replicas, only_modes
 from pytest_tf2conf.ops.record import OpRecord, Sample, sample_strategy
 from pytest_tf2conf.ops.sizes import reference_lengths
 from pytest_tf2conf.strategies import COMPLEX_DTYPES, numpy_dtype
@@ -32,6 +32,10 @@ from ._support import (
     rng_for,
     value_params,
 )
+
+# A replica device (CPU:1 beside CPU:0) runs one example of each property: the first
+# device of its type checks the same kernels in full.
+pytestmark = light_on_replicas()
 
 
 @pytest.mark.parametrize(("record", "dtype"), value_params())
