@@ -292,22 +292,6 @@ def _bound(fn: Callable[..., Any], kwargs: tuple[tuple[str, Any], ...]) -> Calla
     return tf.autograph.experimental.do_not_convert(bound)
 
 
-_STRATEGIES: dict[tuple[int, str, bool, bool], tuple[Any, Any]] = {}
-
-
-def sample_strategy(
-    sampler: Sampler, dtype: str, small: bool = False, bucketed: bool = False
-) -> st.SearchStrategy[Sample]:
-    """``sampler.strategy(...)``, built once per process: hypothesis inspects the source of
-    a new composite strategy each time one is built (milliseconds, times ~10^4 items)."""
-    key = (id(sampler), dtype, small, bucketed)
-    cached = _STRATEGIES.get(key)
-    if cached is None:  # the sampler is kept with its strategy, so its id stays its own
-        strategy = sampler.strategy(dtype, small=small, bucketed=bucketed)
-        cached = _STRATEGIES[key] = (sampler, strategy)
-    return cached[1]
-
-
 def oracle_args(dtype: str, arrays: tuple[np.ndarray, ...]) -> list[np.ndarray]:
     """Float64 (complex128) values of the dtype-rounded inputs; integers and bools as they are."""
     return [S.as_float64(a) if a.dtype.kind in "fcV" or a.dtype.name == "bfloat16" else a

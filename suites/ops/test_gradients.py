@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from pytest_tf2conf import assert_close, light_on_replicas, only_modes, recording
 from pytest_tf2conf.finite_differences import numeric_jacobian
-from pytest_tf2conf.ops.record import OpRecord, Sample, oracle_args, sample_strategy
+from pytest_tf2conf.ops.record import OpRecord, Sample, oracle_args
 from pytest_tf2conf.strategies import numpy_dtype
 from pytest_tf2conf.tolerance import lookup
 
@@ -88,7 +88,7 @@ def _smooth(record: OpRecord, sample: Sample) -> Sample:
 @given(data=st.data())
 def test_gradients_match_finite_differences(target, record, dtype, data) -> None:
     require_declared(record, dtype, target)
-    strategy = sample_strategy(record.sampler, dtype, small=True)
+    strategy = record.sampler.strategy(dtype, small=True)
     _check(target, record, dtype, [_smooth(record, data.draw(strategy, label="x"))])
 
 
@@ -99,9 +99,7 @@ def test_gradients_match_finite_differences(target, record, dtype, data) -> None
 def test_gradients_match_finite_differences_in_graphs(target, record, dtype, data) -> None:
     """As eagerly, a batch of samples per example, run by one traced function."""
     require_declared(record, dtype, target)
-    strategy = sample_strategy(
-        record.sampler, dtype, small=True, bucketed=target.mode.name == "xla"
-    )
+    strategy = record.sampler.strategy(dtype, small=True, bucketed=target.mode.name == "xla")
     drawn = [data.draw(strategy, label=f"x{i}") for i in range(BATCH)]
     _check(target, record, dtype, distinct([_smooth(record, s) for s in drawn]))
 

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_tf2conf import light_on_replicas, only_modes
-from pytest_tf2conf.ops.record import OpRecord, Sample, sample_strategy
+from pytest_tf2conf.ops.record import OpRecord, Sample
 from pytest_tf2conf.ops.sizes import reference_lengths
 from pytest_tf2conf.strategies import COMPLEX_DTYPES, numpy_dtype
 
@@ -44,7 +44,7 @@ pytestmark = light_on_replicas()
 @given(data=st.data())
 def test_values_match_oracle(target, record, dtype, data) -> None:
     require_declared(record, dtype, target)
-    sample = data.draw(sample_strategy(record.sampler, dtype), label="sample")
+    sample = data.draw(record.sampler.strategy(dtype), label="sample")
     check_values(target, record, dtype, sample)
 
 
@@ -63,7 +63,7 @@ def test_values_match_oracle_in_graphs(target, record, dtype, data) -> None:
         reference, reference_whats = reference_samples(record, dtype)
         check_samples(target, record, dtype, reference[:1], reference_whats[:1])
         return
-    strategy = sample_strategy(record.sampler, dtype, bucketed=target.mode.name == "xla")
+    strategy = record.sampler.strategy(dtype, bucketed=target.mode.name == "xla")
     samples = distinct([data.draw(strategy, label=f"sample {i}") for i in range(BATCH)])
     whats = [f"sample {i}" for i in range(len(samples))]
     # 0 in the first example (hypothesis starts from the simplest), rarely in later ones.
