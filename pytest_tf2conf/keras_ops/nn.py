@@ -300,7 +300,10 @@ RECORDS: tuple[KerasOpRecord, ...] = (
                   sampler=NoConstants("tf.linalg.solve"), **LINALG),
     KerasOpRecord("cholesky", link="tf.linalg.cholesky", **LINALG),
     KerasOpRecord("slogdet", link="tf.linalg.slogdet", oracle=_slogdet, **LINALG),
-    KerasOpRecord("pinv", link="tf.linalg.pinv", oracle=np.linalg.pinv, **LINALG),
+    # The sign of a zero entry of a pseudo-inverse (sums over the SVD) is not documented (TF
+    # gave -0.0 where NumPy gives 0.0, found by a thorough TF run).
+    KerasOpRecord("pinv", link="tf.linalg.pinv", oracle=np.linalg.pinv, signed_zeros=False,
+                  **LINALG),
     KerasOpRecord("logdet", link="tf.linalg.logdet", **{**LINALG, "section": "math"}),
     # Eigenvalues (and singular values, below) are accurate to ~eps x the largest one, not
     # to themselves (a float32 1e-16 comes back as 1e-6 on torch): absolute tolerance at the

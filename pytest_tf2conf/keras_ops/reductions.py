@@ -169,8 +169,11 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     red("argmin", np.argmin, _int_axis_gen(keepdims=True), dtypes=UNIVERSE, result=index),
     red("average", np.average, reduce_gen(min_side=1, keepdims=False, axes="int"),
         dtypes=UNIVERSE, result=floating),
+    # A running sum's zero sign is not documented: NumPy starts from the first element
+    # (cumsum of [-0.0, -0.0] is [-0.0, -0.0]), every backend from 0.0 (seen by hand).
     red("cumsum", _cumulative(np.cumsum), reduce_gen(keepdims=False, axes="int"),
-        dtypes=UNIVERSE, result=bool_as_int, grad=SMOOTH, oracle_wants_dtype=True),
+        dtypes=UNIVERSE, result=bool_as_int, grad=SMOOTH, oracle_wants_dtype=True,
+        signed_zeros=False),
     red("cumprod", _cumulative(np.cumprod), reduce_gen(keepdims=False, axes="int"),
         dtypes=UNIVERSE, result=bool_as_int, oracle_wants_dtype=True),
     red("nansum", _wrapping(_quiet(np.nansum)), _with_nans(NONEMPTY), dtypes=UNIVERSE,
