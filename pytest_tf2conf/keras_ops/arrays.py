@@ -14,6 +14,7 @@ import numpy as np
 
 from ..ops.array_samplers import Built, Draw, axis_of, sample
 from ..ops.record import Sample
+from ..tolerance import Tolerance
 from .record import (
     FLOATS,
     INTS,
@@ -354,7 +355,7 @@ def _histogram_oracle(x: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray]
 
 def _trapezoid(d: Draw) -> Sample:
     shape = d.shape(1, 2, 1)
-    return sample(d.array(shape), axis=-1)
+    return sample(d.array(shape, bound=10.0), axis=-1)
 
 
 def _correlate(d: Draw) -> Sample:
@@ -418,6 +419,24 @@ def _exact(fn: Callable[..., Any]) -> Callable[..., Any]:
         return fn(*wide, **kwargs)
 
     return oracle
+
+
+# A cross product's entry is a difference of two products, each of which a backend may
+# round to the dtype (TF's bfloat16 does): the error scales with the products (|x|, |y| <=
+# 10, so up to 100), not with the difference, which cancels (0.3125 for 0.286 in bfloat16,
+# found by a thorough TF run): atol = 2 x unit roundoff x 100.
+CROSS_PRODUCTS = {"bfloat16": Tolerance(rtol=3e-2, atol=0.8),
+                  "float16": Tolerance(rtol=4e-3, atol=0.1),
+                  "float32": Tolerance(rtol=2e-5, atol=1.2e-5)}  # fmt: skip
+
+
+# trapezoid sums (y[i] + y[i+1]) / 2 over a row of up to 4 values (|y| <= 10) in the dtype
+# (TF's bfloat16 does): three rounded terms and two rounded partial sums, each off by up to
+# the unit roundoff of its magnitude (<= 30), while the result may cancel (0.125 for 0.156 in
+# bfloat16, found by a thorough TF run): atol = 9 x unit roundoff x 10.
+TRAPEZOID_SUMS = {"bfloat16": Tolerance(rtol=3e-2, atol=0.4),
+                  "float16": Tolerance(rtol=4e-3, atol=5e-2),
+                  "float32": Tolerance(rtol=2e-5, atol=6e-6)}  # fmt: skip
 
 
 def int8_widened(dtype: str) -> str:
@@ -497,13 +516,14 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     rec("vdot", np.vdot, _vectors(), signed_zeros=False),
     rec("tensordot", np.tensordot, _tensordot, signed_zeros=False),
     rec("kron", np.kron, _kron, dtypes=NUMERIC, open_dtypes=("bool",)),
-    rec("cross", np.cross, _cross, dtypes=NUMERIC),
+    rec("cross", np.cross, _cross, dtypes=NUMERIC, tolerance=CROSS_PRODUCTS),
     # The sign of a zero sum of products is not documented (torch gives -0.0).
     rec("einsum", _exact(lambda *xs, subscripts: np.einsum(subscripts, *xs)), _einsum,
         call=_einsum_call, dtypes=NUMERIC, result=int8_widened, open_dtypes=("bool",),
         signed_zeros=False),
     # Sums again: the sign of a zero result is not documented (TF's trapezoid of [-0.0, -0.0]
     # and JAX's correlate of [-1, 2] with [0] give -0.0 where NumPy gives 0.0; seen by hand).
-    rec("trapezoid", np.trapezoid, _trapezoid, result=floating, signed_zeros=False),
+    rec("trapezoid", np.trapezoid, _trapezoid, result=floating, signed_zeros=False,
+        tolerance=TRAPEZOID_SUMS),
     rec("correlate", _correlate_oracle, _correlate, result=floating, signed_zeros=False),
 )  # fmt: skip
