@@ -16,7 +16,7 @@ import numpy as np
 
 from ..ops.array_samplers import Built, Draw, sample
 from ..ops.record import Sample
-from ..tolerance import Tolerance
+from ..tolerance import Tolerance, accumulation_tolerance
 from .record import (
     NUMERIC,
     UNIVERSE,
@@ -34,13 +34,15 @@ FLOATS_ONLY = ("bfloat16", "float16", "float32", "float64")
 
 
 def reduce_gen(min_side: int = 0, keepdims: bool = True, axes: str = "any",
-               min_rank: int = 0, **const: Any) -> Built:  # fmt: skip
+               min_rank: int = 0, int_bound: float | None = None,
+               **const: Any) -> Built:  # fmt: skip
     """One array and its reduction constants. ``axes``: "any" (None, an int that may be
-    negative, or a tuple), "int" (an int or None), "one" (an int)."""
+    negative, or a tuple), "int" (an int or None), "one" (an int). Floats within 10,
+    integers within ``int_bound`` (None: the dtype's range)."""
 
     def gen(d: Draw) -> Sample:
         shape = d.shape(min_rank, 3, min_side)
-        x = d.array(shape, bound=None if d.dtype not in FLOATS_ONLY else 10.0)
+        x = d.array(shape, bound=int_bound if d.dtype not in FLOATS_ONLY else 10.0)
         rank = len(shape)
         kwargs: dict[str, Any] = dict(const)
         if axes == "one" or (rank and d.flag()):
@@ -135,6 +137,32 @@ def red(name: str, oracle: Callable[..., Any] | None = None, sampler: Any = None
 
 
 NONEMPTY = reduce_gen(min_side=1)
+# Variances of integers are float32 (floatx()): the sum of up to 64 squared deviations, each
+# up to (2 |x|)^2, overflows float32 for int64 values near 2^63 (TF, NumPy's float32 var and
+# torch's nanvar give inf where the variance is 1.2e37; found by a thorough torch run).
+# Integers within 2^59 keep that sum below float32's maximum.
+SQUARES_FIT = 2.0**59
+VARIANCE = reduce_gen(min_side=1, int_bound=SQUARES_FIT)
+
+
+def _spread_tolerance(power: int) -> Callable[[str, Sample], dict[str, float]]:
+    """Integers' variance (power 2) or standard deviation (1), computed in float32: the mean
+    of n values up to M is off by up to 2 n u M (u the unit roundoff), which shifts every
+    deviation by that much: a std by ~4 n u M, a variance by ~20 n u M^2, whatever the
+    spread (std 3.4e7 for three equal int64 5.3e14, where it is 0; found by a thorough TF
+    run). Floats are drawn within 10, where the dtype's tolerance holds."""
+
+    def tolerance(dtype: str, sample: Sample) -> dict[str, float]:
+        x = np.asarray(sample.args[0])
+        if x.dtype.kind not in "biu" or x.size == 0:
+            return {}
+        top = float(np.max(np.abs(x.astype(np.float64))))
+        scale = 2 * top if power == 1 else 10 * top**2
+        return accumulation_tolerance(dtype, scale, x.size + 1)
+
+    return tolerance
+
+
 # Quantiles interpolate between two order statistics in the dtype: in 16-bit floats the
 # rounding error scales with those inputs (|x| up to ~16 here), not with the result, which
 # cancels near zero (-0.0625 for -0.03125 in bfloat16, found by a random-seed run).
@@ -160,8 +188,10 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     red("amin", np.amin, NONEMPTY, dtypes=UNIVERSE),
     red("all", link="tf.math.reduce_all", oracle=np.all, dtypes=UNIVERSE, result=boolean),
     red("any", link="tf.math.reduce_any", oracle=np.any, dtypes=UNIVERSE, result=boolean),
-    red("var", np.var, NONEMPTY, dtypes=UNIVERSE, result=floating, grad=SMOOTH),
-    red("std", np.std, reduce_gen(min_side=2), dtypes=UNIVERSE, result=floating),
+    red("var", np.var, VARIANCE, dtypes=UNIVERSE, result=floating, grad=SMOOTH,
+        scaled_tolerance=_spread_tolerance(2)),
+    red("std", np.std, reduce_gen(min_side=2, int_bound=SQUARES_FIT), dtypes=UNIVERSE,
+        result=floating, scaled_tolerance=_spread_tolerance(1)),
     red("ptp", np.ptp, NONEMPTY),
     red("median", np.median, NONEMPTY, dtypes=UNIVERSE, result=floating, signed_zeros=False),
     red("logsumexp", _logsumexp, NONEMPTY, section="math", result=floating, grad=SMOOTH,
@@ -187,8 +217,10 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     red("nanmin", _quiet(np.nanmin), _with_nans(NONEMPTY), dtypes=UNIVERSE),
     red("nanprod", _wrapping(_quiet(np.nanprod)), _with_nans(NONEMPTY), dtypes=UNIVERSE,
         result=summed, oracle_wants_dtype=True),
-    red("nanvar", _quiet(np.nanvar), _with_nans(NONEMPTY), dtypes=UNIVERSE, result=floating),
-    red("nanstd", _quiet(np.nanstd), _with_nans(NONEMPTY), dtypes=UNIVERSE, result=floating),
+    red("nanvar", _quiet(np.nanvar), _with_nans(VARIANCE), dtypes=UNIVERSE, result=floating,
+        scaled_tolerance=_spread_tolerance(2)),
+    red("nanstd", _quiet(np.nanstd), _with_nans(VARIANCE), dtypes=UNIVERSE, result=floating,
+        scaled_tolerance=_spread_tolerance(1)),
     red("quantile", np.quantile, reduce_gen(min_side=1, min_rank=1, q=0.3), dtypes=UNIVERSE,
         result=floating, tolerance=INTERPOLATED, signed_zeros=False),
     red("percentile", np.percentile, reduce_gen(min_side=1, min_rank=1, q=70.0),
