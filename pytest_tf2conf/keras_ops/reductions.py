@@ -145,22 +145,53 @@ SQUARES_FIT = 2.0**59
 VARIANCE = reduce_gen(min_side=1, int_bound=SQUARES_FIT)
 
 
+def _reduced(sample: Sample) -> tuple[float, int]:
+    """The largest finite |x| of a reduction's input and how many values each result
+    reduces (the sizes of the reduced axes)."""
+    x = np.asarray(sample.args[0]).astype(np.float64)
+    finite = np.abs(x[np.isfinite(x)])
+    axis = dict(sample.kwargs).get("axis")
+    axes = range(x.ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
+    count = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
+    return float(np.max(finite, initial=0.0)), count
+
+
 def _spread_tolerance(power: int) -> Callable[[str, Sample], dict[str, float]]:
-    """Integers' variance (power 2) or standard deviation (1), computed in float32: the mean
-    of n values up to M is off by up to 2 n u M (u the unit roundoff), which shifts every
-    deviation by that much: a std by ~4 n u M, a variance by ~20 n u M^2, whatever the
-    spread (std 3.4e7 for three equal int64 5.3e14, where it is 0; found by a thorough TF
-    run). Floats are drawn within 10, where the dtype's tolerance holds."""
+    """Variance (power 2) or standard deviation (1) in the result dtype (float32 for
+    integers): the mean of n values up to M is off by up to ~2 n u M (u the unit roundoff),
+    which every deviation inherits: a std by ~4 n u M, a variance by ~20 n u M^2, whatever
+    the spread (TF's std of three equal int64 5.3e14 is 3.4e7, torch's float16 nanstd of
+    three equal 2.91 is 0.002, where both are 0; found by thorough TF and torch runs)."""
 
     def tolerance(dtype: str, sample: Sample) -> dict[str, float]:
-        x = np.asarray(sample.args[0])
-        if x.dtype.kind not in "biu" or x.size == 0:
-            return {}
-        top = float(np.max(np.abs(x.astype(np.float64))))
+        top, n = _reduced(sample)
         scale = 2 * top if power == 1 else 10 * top**2
-        return accumulation_tolerance(dtype, scale, x.size + 1)
+        return accumulation_tolerance(dtype, scale, n + 1)
 
     return tolerance
+
+
+def _int_sum_tolerance(dtype: str, sample: Sample) -> dict[str, float]:
+    """mean/nanmean/average of integers: Keras computes them in float32 (floatx()), whose sum
+    of values up to 2^31 or 2^63 rounds at every step (TF's mean of [2147483646, 235,
+    -2147483648] is 85.33 for 78.33; found by a thorough TF run): a mean of n values up to
+    M is within the recursive-summation bound n u M. Floats are drawn within 10, where the
+    dtype's tolerance holds."""
+    if np.asarray(sample.args[0]).dtype.kind not in "biu":
+        return {}
+    top, n = _reduced(sample)
+    return accumulation_tolerance(dtype, top, n)
+
+
+def _int_interpolation_tolerance(dtype: str, sample: Sample) -> dict[str, float]:
+    """median/quantile/percentile of integers, in float32: a + t (b - a) between two order
+    statistics up to M rounds a few times at M's scale, not the result's, which may cancel
+    (torch's 70th percentile of [2048, -1364, -1364] is 0.79992 for 0.8; found by a
+    thorough torch run)."""
+    if np.asarray(sample.args[0]).dtype.kind not in "biu":
+        return {}
+    top, _ = _reduced(sample)
+    return accumulation_tolerance(dtype, 2 * top, 2)
 
 
 def _running_sum_tolerance(dtype: str, sample: Sample) -> dict[str, float]:
@@ -191,7 +222,7 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     red("prod", _wrapping(np.prod), link="tf.math.reduce_prod", dtypes=UNIVERSE, result=summed,
         oracle_wants_dtype=True),
     red("mean", np.mean, NONEMPTY, dtypes=UNIVERSE, result=floating, grad=SMOOTH,
-        signed_zeros=False),
+        signed_zeros=False, scaled_tolerance=_int_sum_tolerance),
     red("max", np.max, NONEMPTY, dtypes=UNIVERSE),
     red("min", np.min, NONEMPTY, dtypes=UNIVERSE),
     red("amax", np.amax, NONEMPTY, dtypes=UNIVERSE),
@@ -203,7 +234,8 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     red("std", np.std, reduce_gen(min_side=2, int_bound=SQUARES_FIT), dtypes=UNIVERSE,
         result=floating, scaled_tolerance=_spread_tolerance(1)),
     red("ptp", np.ptp, NONEMPTY),
-    red("median", np.median, NONEMPTY, dtypes=UNIVERSE, result=floating, signed_zeros=False),
+    red("median", np.median, NONEMPTY, dtypes=UNIVERSE, result=floating, signed_zeros=False,
+        scaled_tolerance=_int_interpolation_tolerance),
     red("logsumexp", _logsumexp, NONEMPTY, section="math", result=floating, grad=SMOOTH,
         open_dtypes=("bool",)),
     red("count_nonzero", _count_nonzero, reduce_gen(keepdims=False), dtypes=UNIVERSE,
@@ -211,7 +243,8 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     red("argmax", np.argmax, _int_axis_gen(keepdims=True), dtypes=UNIVERSE, result=index),
     red("argmin", np.argmin, _int_axis_gen(keepdims=True), dtypes=UNIVERSE, result=index),
     red("average", np.average, reduce_gen(min_side=1, keepdims=False, axes="int"),
-        dtypes=UNIVERSE, result=floating, signed_zeros=False),
+        dtypes=UNIVERSE, result=floating, signed_zeros=False,
+        scaled_tolerance=_int_sum_tolerance),
     # A running sum's zero sign is not documented: NumPy starts from the first element
     # (cumsum of [-0.0, -0.0] is [-0.0, -0.0]), every backend from 0.0 (seen by hand).
     red("cumsum", _cumulative(np.cumsum), reduce_gen(keepdims=False, axes="int"),
@@ -222,7 +255,7 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     red("nansum", _wrapping(_quiet(np.nansum)), _with_nans(NONEMPTY), dtypes=UNIVERSE,
         result=summed, oracle_wants_dtype=True, signed_zeros=False),
     red("nanmean", _quiet(np.nanmean), _with_nans(NONEMPTY), dtypes=UNIVERSE, result=floating,
-        signed_zeros=False),
+        signed_zeros=False, scaled_tolerance=_int_sum_tolerance),
     red("nanmax", _quiet(np.nanmax), _with_nans(NONEMPTY), dtypes=UNIVERSE),
     red("nanmin", _quiet(np.nanmin), _with_nans(NONEMPTY), dtypes=UNIVERSE),
     red("nanprod", _wrapping(_quiet(np.nanprod)), _with_nans(NONEMPTY), dtypes=UNIVERSE,
@@ -232,7 +265,9 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     red("nanstd", _quiet(np.nanstd), _with_nans(VARIANCE), dtypes=UNIVERSE, result=floating,
         scaled_tolerance=_spread_tolerance(1)),
     red("quantile", np.quantile, reduce_gen(min_side=1, min_rank=1, q=0.3), dtypes=UNIVERSE,
-        result=floating, tolerance=INTERPOLATED, signed_zeros=False),
+        result=floating, tolerance=INTERPOLATED, signed_zeros=False,
+        scaled_tolerance=_int_interpolation_tolerance),
     red("percentile", np.percentile, reduce_gen(min_side=1, min_rank=1, q=70.0),
-        dtypes=UNIVERSE, result=floating, tolerance=INTERPOLATED, signed_zeros=False),
+        dtypes=UNIVERSE, result=floating, tolerance=INTERPOLATED, signed_zeros=False,
+        scaled_tolerance=_int_interpolation_tolerance),
 )  # fmt: skip
