@@ -17,6 +17,7 @@ from ..ops.array_samplers import Built, Draw, axis_of, sample
 from ..ops.record import Sample
 from ..tolerance import Tolerance
 from .record import FLOATS, INTS, UNIVERSE, KerasOpRecord, KGrad, floating, same
+from .reductions import summed_tolerance
 
 INT_BOOL = (*INTS, "bool")
 # Integer and bool inputs of the nn functions: documented nowhere, open (see elementwise).
@@ -288,7 +289,8 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     rec("in_top_k", _in_top_k, _in_top_k_gen, section="math", dtypes=FLOATS,
         result=lambda d: "bool", call=_in_top_k_call, open_dtypes=INT_BOOL),
     rec("segment_sum", _segment(np.sum, lambda t: 0), _segment_gen, section="math",
-        dtypes=(*FLOATS, "int32"), open_dtypes=("int8", "int16", "int64", "uint8", "bool")),
+        dtypes=(*FLOATS, "int32"), open_dtypes=("int8", "int16", "int64", "uint8", "bool"),
+        scaled_tolerance=summed_tolerance),
     rec("segment_max", _segment(np.max, _lowest), _segment_gen, section="math",
         dtypes=(*FLOATS, "int32"), open_dtypes=("int8", "int16", "int64", "uint8", "bool")),
     # -- keras.ops.linalg (and logdet from keras.ops.math) ----------------------------------

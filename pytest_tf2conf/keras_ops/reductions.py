@@ -216,10 +216,11 @@ def _int_interpolation_tolerance(dtype: str, sample: Sample) -> dict[str, float]
     return accumulation_tolerance(dtype, 2 * top, 2)
 
 
-def _running_sum_tolerance(dtype: str, sample: Sample) -> dict[str, float]:
-    """cumsum in a float dtype: each partial sum is rounded, n roundings of at most the sum
-    of magnitudes (float16 1.355 for 1.346 after 7 terms up to 8, found by a thorough TF
-    run); the recursive-summation bound of ``accumulation_tolerance``."""
+def summed_tolerance(dtype: str, sample: Sample) -> dict[str, float]:
+    """Sums in a float dtype (cumsum, segment_sum): each partial sum is rounded, n roundings
+    of at most the sum of magnitudes (TF's float16 cumsum 1.355 for 1.346 after 7 terms up
+    to 8, segment_sum -0.25 for -0.2534; found by thorough TF runs); the recursive-summation
+    bound of ``accumulation_tolerance``."""
     x = np.asarray(sample.args[0])
     if x.size == 0:
         return {}
@@ -271,7 +272,7 @@ RECORDS: tuple[KerasOpRecord, ...] = (
     # (cumsum of [-0.0, -0.0] is [-0.0, -0.0]), every backend from 0.0 (seen by hand).
     red("cumsum", _cumulative(np.cumsum), reduce_gen(keepdims=False, axes="int"),
         dtypes=UNIVERSE, result=bool_as_int, grad=SMOOTH, oracle_wants_dtype=True,
-        signed_zeros=False, scaled_tolerance=_running_sum_tolerance),
+        signed_zeros=False, scaled_tolerance=summed_tolerance),
     red("cumprod", _cumulative(np.cumprod), RUNNING_PRODUCTS,
         dtypes=UNIVERSE, result=bool_as_int, oracle_wants_dtype=True),
     red("nansum", _wrapping(_quiet(np.nansum)), _with_nans(NONEMPTY), dtypes=UNIVERSE,
