@@ -128,6 +128,9 @@ class KerasOpRecord:
     oracle_wants_dtype: bool = False
     call: Callable[..., Any] = _call_plain
     signed_zeros: bool = True
+    # ``assert_close`` keywords scaled to the sample (result dtype, sample): for results
+    # whose rounding error grows with the inputs' magnitude rather than the result's.
+    scaled_tolerance: Callable[[str, Sample], dict[str, float]] | None = None
     # What the value claim adds to "matches its oracle", e.g. "like numpy.sinc".
     reference: str = ""
 

@@ -122,6 +122,7 @@ def check_values(record: KerasOpRecord, dtype: str, sample: Sample, what: str = 
     wants = list(expected) if isinstance(expected, list | tuple) else [expected]
     assert len(outs) == len(wants), f"{record.qualified}: {len(outs)} results, oracle {len(wants)}"
     want_dtype = record.result(dtype)
+    scaled = record.scaled_tolerance(want_dtype, sample) if record.scaled_tolerance else {}
     for k, (got, want) in enumerate(zip(outs, wants, strict=True)):
         label = what if len(outs) == 1 else f"{what} {k}"
         got_dtype = backends.dtype_of(got)
@@ -134,7 +135,7 @@ def check_values(record: KerasOpRecord, dtype: str, sample: Sample, what: str = 
             f"{record.qualified}: {label} shape {actual.shape}, oracle {want.shape}"
         )
         assert_close(actual, want, dtype=want_dtype, signed_zeros=record.signed_zeros,
-                     what=label)  # fmt: skip
+                     what=label, **scaled)  # fmt: skip
 
 
 def _rounded_overflow(expected: np.ndarray, dtype: str) -> np.ndarray:

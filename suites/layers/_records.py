@@ -46,6 +46,11 @@ class LayerRecord:
     # Fixed configurations checked in every profile: edge cases that a profile's few draws
     # may miss (padding split unevenly between the two sides of a window, say).
     points: tuple[Case, ...] = ()
+    # False for layers that set ``autocast = False`` (LayerNormalization): under a mixed
+    # policy they compute from their float32 inputs and weights and cast only the output,
+    # so the reference rounds nothing before computing (rounding the inputs first made two
+    # nearly equal inputs equal: 0.0 where the layer normalizes 0.25; a thorough TF run).
+    autocast: bool = True
 
     def claim(self, prop: str) -> Claim:
         what = self.statement or f"{self.layer} computes its documented function"
@@ -59,7 +64,11 @@ class LayerRecord:
             "mixed-precision": f"{self.layer} with dtype policy mixed_float16 or "
             "mixed_bfloat16 keeps float32 variables, computes and returns the 16-bit "
             "compute dtype, and its values match the documented computation on 16-bit "
-            "rounded inputs and weights.",
+            "rounded inputs and weights."
+            if self.autocast
+            else f"{self.layer} with dtype policy mixed_float16 or mixed_bfloat16 keeps "
+            "float32 variables, computes from its float32 inputs and weights (autocast off) "
+            "and returns the 16-bit compute dtype: the documented computation, rounded.",
         }
         doc = self.doc
         if prop == "mixed-precision":
@@ -268,7 +277,7 @@ RECORDS: tuple[LayerRecord, ...] = (
                 ref.layer_normalization,
                 f"{API}/normalization_layers/layer_normalization/",
                 statement="gamma * (x - mean) / sqrt(var + epsilon) + beta with the mean and "
-                "variance of each example over the last axis"),
+                "variance of each example over the last axis", autocast=False),
     LayerRecord("embedding", "Embedding", _embedding, ref.embedding,
                 f"{API}/core_layers/embedding/", vocabulary=VOCABULARY,
                 statement="row i of the embeddings matrix for each index i"),
