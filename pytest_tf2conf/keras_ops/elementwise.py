@@ -165,7 +165,10 @@ def _nextafter(x: np.ndarray, y: np.ndarray, dtype: str) -> np.ndarray:
         return np.where(a == 0, np.where(b == 0, b, zero_next.astype(np.float32)),
                         nxt.astype(np.float32)).astype(np.float64)  # fmt: skip
     wide = S.numpy_dtype(dtype)
-    return np.nextafter(x.astype(wide), y.astype(wide)).astype(np.float64)
+    a, b = x.astype(wide), y.astype(wide)
+    # Where x == y the result is y (C99, and NumPy's float32/64); NumPy's float16 returns x,
+    # which differs for nextafter(0.0, -0.0) (found by thorough TF seed 192895761).
+    return np.where(a == b, b, np.nextafter(a, b)).astype(np.float64)
 
 
 def _floor_divide(x: np.ndarray, y: np.ndarray, dtype: str) -> np.ndarray:
