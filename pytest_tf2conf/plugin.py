@@ -14,6 +14,7 @@ import pytest
 
 from . import layout, options, recording
 from .claims import MARKER, Catalogue, ClaimError, claims_of
+from .targets import REPLICA_LIGHT_MARKER
 
 if TYPE_CHECKING:
     from .memory import ModuleMemory
@@ -35,7 +36,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{MARKER}(claim): the documented claim a test checks")
     config.addinivalue_line("markers", f"{MODES_MARKER}(*modes): execution modes a test runs in")
     config.addinivalue_line(
-        "markers", "tf2conf_light_on_replicas: a property runs one example on a replica device"
+        "markers", f"{REPLICA_LIGHT_MARKER}: a property runs one example on a replica device"
     )
     if not options.is_enabled(config):
         return

@@ -69,9 +69,9 @@ _FIRST_SETTINGS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary
 
 @contextlib.contextmanager
 def _run_settings(item: pytest.Item) -> Iterator[None]:
-    """No deadline for any suite property, fewer examples on XLA targets, one on a replica
-    device (the same kernels as the first device of its type, which runs them all), and no
-    shrinking where the failure is expected.
+    """No deadline for any suite property, fewer examples on XLA targets, one for a marked
+    property on a replica device (the same kernels as the first device of its type, which
+    runs them all), and no shrinking where the failure is expected.
 
     A test's hypothesis settings are fixed when its module is imported; re-applying these
     here keeps deadline flakiness out even if a profile was loaded late or overridden.
@@ -88,8 +88,7 @@ def _run_settings(item: pytest.Item) -> Iterator[None]:
     # database) would end in a RecursionError inside hypothesis. Each invocation starts
     # again from the settings the function had when first run.
     current = _FIRST_SETTINGS.setdefault(function, current)
-    target = _target_of(item)
-    mode = getattr(getattr(target, "mode", None), "name", None)
+    mode = getattr(getattr(_target_of(item), "mode", None), "name", None)
     changes: dict[str, Any] = {"deadline": None}
     if light_on_replica(item):
         changes["max_examples"] = 1  # hypothesis' first example is its simplest
