@@ -39,7 +39,10 @@ ACTIONS = ("xfail", "skip")
 # A bundled test's id is its path in the suites folder ("ops/test_values.py::test_x"); run
 # from a checkout, pytest prints it under suites/ (pytest_tf2conf/suites/ before the move).
 BUNDLED_PREFIXES = ("suites/", "pytest_tf2conf/suites/")
-CONDITIONS = ("claim", "test", "device", "device_type", "mode", "backend", "tensorflow")
+CONDITIONS = ("claim", "test", "device", "device_type", "mode", "backend", "tensorflow", "keras")
+# Conditions on the run's versions: TensorFlow's, and the Keras the suites run on (tf_keras
+# 2.x counts as Keras 2), e.g. keras = "<3" for a deviation of Keras 2 only.
+VERSION_CONDITIONS = ("tensorflow", "keras")
 KEYS = (*CONDITIONS, "action", "reason", "strict")
 MAX_FILE_BYTES = 4 * 1024 * 1024
 # Outcomes that an expectation can turn into xfailed (a skip never hides a crash).
@@ -134,14 +137,11 @@ class Expectation:
     mode: str | None = None
     backend: str | None = None
     tensorflow: VersionRange | None = None
+    keras: VersionRange | None = None
     matched: int = field(default=0, compare=False)
 
     def describe(self) -> str:
-        conds = [
-            f"{key}={getattr(self, key).text if key == 'tensorflow' else getattr(self, key)!s}"
-            for key in CONDITIONS
-            if getattr(self, key) is not None
-        ]
+        conds = [f"{key}={value}" for key, value in self.as_dict().items() if key in CONDITIONS]
         return f"expectation #{self.index} ({self.action}: {', '.join(conds) or 'everything'})"
 
     def as_dict(self) -> dict[str, Any]:
@@ -149,12 +149,14 @@ class Expectation:
         for key in CONDITIONS:
             value = getattr(self, key)
             if value is not None:
-                out[key] = value.text if key == "tensorflow" else value
+                out[key] = value.text if key in VERSION_CONDITIONS else value
         if self.action == "xfail":
             out["strict"] = self.strict
         return out
 
-    def matches(self, facts: dict[str, Any], tf_version: str | None) -> bool:
+    def matches(
+        self, facts: dict[str, Any], tf_version: str | None, keras_version: str | None = None
+    ) -> bool:
         if self.claim is not None and not any(
             fnmatch.fnmatchcase(c, self.claim) for c in facts.get("claims", [])
         ):
@@ -180,6 +182,8 @@ class Expectation:
         if self.mode is not None and facts.get("mode") != self.mode:
             return False
         if self.backend is not None and facts.get("backend") != self.backend:
+            return False
+        if self.keras is not None and not self.keras.contains(keras_version):
             return False
         return self.tensorflow is None or self.tensorflow.contains(tf_version)
 
@@ -239,14 +243,17 @@ def from_data(data: dict[str, Any], source: str = "expectations") -> list[Expect
         conditions = {key: _text(entry, key, where) for key in CONDITIONS}
         if not any(conditions[k] for k in ("claim", "test")):
             raise ExpectationError(f"{where}: give a claim or a test pattern")
-        version = conditions.pop("tensorflow")
+        ranges = {
+            key: _version_range(text, f"{where}: {key}") if text else None
+            for key, text in ((k, conditions.pop(k)) for k in VERSION_CONDITIONS)
+        }
         out.append(
             Expectation(
                 index=index,
                 action=action,
                 reason=_text(entry, "reason", where) or "known deviation (tf2conf expectations)",
                 strict=strict,
-                tensorflow=_version_range(version, where) if version else None,
+                **ranges,
                 **conditions,
             )
         )
@@ -257,7 +264,7 @@ def _version_range(text: str, where: str) -> VersionRange:
     try:
         return VersionRange.parse(text)
     except ExpectationError as exc:
-        raise ExpectationError(f"{where}: tensorflow: {exc}") from None
+        raise ExpectationError(f"{where}: {exc}") from None
 
 
 def load(path: Path) -> list[Expectation]:
@@ -280,12 +287,15 @@ def load(path: Path) -> list[Expectation]:
 
 
 def first_match(
-    expectations: list[Expectation], facts: dict[str, Any], tf_version: str | None
+    expectations: list[Expectation],
+    facts: dict[str, Any],
+    tf_version: str | None,
+    keras_version: str | None = None,
 ) -> Expectation | None:
     """The first entry matching a test (file order decides); every match is counted."""
     found = None
     for entry in expectations:
-        if entry.matches(facts, tf_version):
+        if entry.matches(facts, tf_version, keras_version):
             entry.matched += 1
             found = found or entry
     return found
@@ -305,11 +315,14 @@ class Matcher:
             else:
                 self._others.append((position, entry))
 
-    def first_match(self, facts: dict[str, Any], tf_version: str | None) -> Expectation | None:
+    def first_match(
+        self, facts: dict[str, Any], tf_version: str | None, keras_version: str | None = None
+    ) -> Expectation | None:
         candidates = dict(self._others)
         for claim_id in facts.get("claims", []):
             candidates.update(self._by_claim.get(claim_id, ()))
-        return first_match([candidates[p] for p in sorted(candidates)], facts, tf_version)
+        ordered = [candidates[p] for p in sorted(candidates)]
+        return first_match(ordered, facts, tf_version, keras_version)
 
 
 def marker_for(entry: Expectation, strict: bool | None = None) -> Any:

@@ -393,12 +393,14 @@ def _apply_expectations(state: RunState, items: list[pytest.Item], payload_key: 
     entries, known = state.expectations, state.known_deviations
     applied = 0
     user, bundled = expectations.Matcher(entries), expectations.Matcher(known)
+    # Keras entries match the Keras the suites run on (tf_keras 2.x counts as Keras 2).
+    versions = (state.runtime.version, state.flavour.version)
     for item in items:
         payload = item.stash.get(payload_key, None)
         if payload is None:
             continue
-        entry = user.first_match(payload, state.runtime.version)
-        entry = entry or bundled.first_match(payload, state.runtime.version)
+        entry = user.first_match(payload, *versions)
+        entry = entry or bundled.first_match(payload, *versions)
         if entry is None:
             continue
         # A light item on a replica device runs one example: not meeting a deviation there

@@ -67,6 +67,30 @@ def test_matching(entry: str, matches: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("entry", "keras_version", "matches"),
+    [
+        ('keras = ">=3"', "3.15.1", True),
+        ('keras = ">=3"', "2.15.0", False),  # tf.keras of TF 2.15, or tf_keras
+        ('keras = "<3"', "2.21.0", True),
+        ('keras = "<3"', None, False),  # no Keras in the run: a Keras entry cannot hold
+        ('keras = "<3"\ntensorflow = ">=2.16"', "2.21.0", True),
+        ('keras = "<3"\ntensorflow = "<2.16"', "2.21.0", False),
+    ],
+)
+def test_matching_on_the_keras_version(
+    entry: str, keras_version: str | None, matches: bool
+) -> None:
+    (parsed,) = expectations.parse(f'[[expectation]]\nclaim = "eager.*"\n{entry}\nreason = "r"\n')
+    assert parsed.matches(FACTS, "2.21.0", keras_version) is matches
+    assert parsed.as_dict().get("keras") == parsed.keras.text
+
+
+def test_a_bad_keras_range_names_its_key() -> None:
+    with pytest.raises(ExpectationError, match="keras"):
+        expectations.parse('[[expectation]]\nclaim = "eager.*"\nkeras = "=>3"\n')
+
+
+@pytest.mark.parametrize(
     ("pattern", "bundled", "matches"),
     [
         ("eager/test_arith.py::test_floordiv", True, True),  # the test id, as ever
