@@ -234,6 +234,7 @@ def pytest_runtest_call(item: pytest.Item):
     from .profiles import SHRINK_SECONDS
     from .runtime_hooks import measured_call
 
+    _skip_functions_this_release_lacks(item)
     record = recording.TestRecord(claim_ids=tuple(c.id for c in claims_of(item)))
     item.stash[RECORD] = record
     with measured_call(item, record, SHRINK_SECONDS[state.settings.profile]):
@@ -245,6 +246,26 @@ def pytest_runtest_call(item: pytest.Item):
             if str(exc.name or "").split(".")[0] == "tensorflow" and not state.runtime.available:
                 pytest.skip(f"not applicable: {state.runtime.import_error}")
             raise
+
+
+def _skip_functions_this_release_lacks(item: pytest.Item) -> None:
+    """A database record (``record`` parameter with a ``public_name``) of a function the
+    installed TensorFlow or Keras does not have yet is not applicable, not a failure."""
+    record = getattr(getattr(item, "callspec", None), "params", {}).get("record")
+    name = getattr(record, "public_name", None)
+    if name:
+        from .versions import missing_function
+
+        reason = (
+            _MISSING.get(name)
+            if name in _MISSING
+            else _MISSING.setdefault(name, missing_function(name))
+        )
+        if reason:
+            pytest.skip(f"not applicable: {reason}")
+
+
+_MISSING: dict[str, str | None] = {}
 
 
 @pytest.hookimpl(trylast=True)  # after pytest's own teardown of the module's fixtures

@@ -66,3 +66,28 @@ def not_applicable(text: str, versions: Mapping[str, str | None]) -> str | None:
         if version is None or not spec.contains(version, prereleases=True):
             return f"documented for {component}{spec}, this run has {component} {raw or 'none'}"
     return None
+
+
+_ROOTS = {"tf": "tensorflow", "keras": "keras"}
+
+
+def missing_function(qualified: str) -> str | None:
+    """Why the public function ``qualified`` (``tf.math.bessel_i0``, ``keras.ops.hanning``)
+    does not apply to the installed versions: it is not there (added in a later release);
+    None if it is. A record of a newer function is "not applicable" on an older release,
+    never an error."""
+    import importlib
+
+    root, *path = qualified.split(".")
+    module_name = _ROOTS.get(root, root)
+    try:
+        obj: object = importlib.import_module(module_name)
+    except ImportError:
+        return None  # the run says so elsewhere (the whole suite is not applicable)
+    version = getattr(obj, "__version__", "?")
+    for part in path:
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            return f"{qualified} is not in {module_name} {version}"
+    return None

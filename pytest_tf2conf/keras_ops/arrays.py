@@ -31,6 +31,9 @@ from .record import (
     summed,
 )
 
+# NumPy 2.0 renamed trapz to trapezoid; older TensorFlow releases pin NumPy 1.x.
+_np_trapezoid = getattr(np, "trapezoid", None) or np.trapz
+
 ALL = UNIVERSE
 SMOOTH = KGrad()
 BOTH = KGrad(args=(0, 1))
@@ -536,7 +539,7 @@ RECORDS: tuple[KerasOpRecord, ...] = (
         signed_zeros=False),
     # Sums again: the sign of a zero result is not documented (TF's trapezoid of [-0.0, -0.0]
     # and JAX's correlate of [-1, 2] with [0] give -0.0 where NumPy gives 0.0; seen by hand).
-    rec("trapezoid", np.trapezoid, _trapezoid, result=floating, signed_zeros=False,
+    rec("trapezoid", _np_trapezoid, _trapezoid, result=floating, signed_zeros=False,
         tolerance=TRAPEZOID_SUMS),
     rec("correlate", _correlate_oracle, _correlate, result=floating, signed_zeros=False),
 )  # fmt: skip

@@ -37,6 +37,8 @@ from ..ops.record import OpRecord, Sample, Sampler
 from ..tolerance import Tolerance
 
 DOCS = "https://keras.io/api/ops/"
+# keras.ops is Keras 3 (Keras 2 has no such module): its claims do not apply to Keras 2.
+KERAS_OPS_VERSIONS = "keras>=3"
 FLOATS = ("bfloat16", "float16", "float32", "float64")
 SIGNED = ("int8", "int16", "int32", "int64")
 INTS = (*SIGNED, "uint8")
@@ -140,6 +142,10 @@ class KerasOpRecord:
         return f"keras.ops.{self.name}"
 
     @property
+    def public_name(self) -> str:
+        return self.qualified
+
+    @property
     def slug(self) -> str:
         return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
 
@@ -203,6 +209,7 @@ class KerasOpRecord:
             f"{self.qualified} gives the values{like}{via}, the result dtype Keras documents "
             "and the NumPy shape, for every declared dtype, on every Keras backend.",
             self.doc,
+            applies=KERAS_OPS_VERSIONS,
         )
 
     @functools.cached_property
@@ -212,6 +219,7 @@ class KerasOpRecord:
             f"{self.qualified} runs on each dtype declared for the backend and raises on every "
             "other dtype of the Keras dtype universe (never a silent result).",
             self.doc,
+            applies=KERAS_OPS_VERSIONS,
         )
 
     @functools.cached_property
@@ -221,6 +229,7 @@ class KerasOpRecord:
             f"The backend's reverse-mode gradient of {self.qualified} matches float64 central "
             "finite differences of its oracle.",
             self.doc,
+            applies=KERAS_OPS_VERSIONS,
         )
 
     @functools.cached_property
@@ -230,6 +239,7 @@ class KerasOpRecord:
             f"{self.qualified} on two different input dtypes returns the dtype of Keras's "
             f"type promotion lattice ({self.promotion} rule) and the oracle's values.",
             "https://keras.io/api/utils/config_utils/#resulttype-function",
+            applies=KERAS_OPS_VERSIONS,
         )
 
     # -- dtypes --------------------------------------------------------------------------

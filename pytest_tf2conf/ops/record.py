@@ -195,6 +195,11 @@ class OpRecord:
         return parts[1] if len(parts) > 2 else "tf"
 
     @property
+    def public_name(self) -> str:
+        """The function's public name; a release without it skips the record."""
+        return self.name
+
+    @property
     def short(self) -> str:
         """Test-id form: ``math.sin``."""
         return self.name.removeprefix("tf.")

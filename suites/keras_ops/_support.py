@@ -45,7 +45,7 @@ def bucketed(keras_target: Any) -> bool:
 
 
 def mark(declared: Claim) -> Any:
-    return claim(declared.id, declared.statement, declared.doc)
+    return claim(declared.id, declared.statement, declared.doc, applies=declared.applies)
 
 
 def _register_tolerances() -> None:

@@ -74,7 +74,8 @@ class LayerRecord:
         if prop == "mixed-precision":
             doc = "https://keras.io/api/mixed_precision/policy/"
         suffix = "forward-matches-reference" if prop == "forward" else prop
-        return Claim(f"layers.{self.slug}-{suffix}", texts[prop], doc)
+        # keras.io/api documents Keras 3; the suite drives layers through keras.ops.
+        return Claim(f"layers.{self.slug}-{suffix}", texts[prop], doc, applies="keras>=3")
 
 
 # -- strategies -------------------------------------------------------------------------------

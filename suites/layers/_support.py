@@ -48,7 +48,7 @@ def params(prop: str, policies: bool = False) -> list[Any]:
     out = []
     for record in records():
         declared = record.claim(prop)
-        mark = claim(declared.id, declared.statement, declared.doc)
+        mark = claim(declared.id, declared.statement, declared.doc, applies=declared.applies)
         if policies:
             out += [pytest.param(record, p, id=f"{record.slug}-{p}", marks=mark) for p in POLICIES]
         else:
@@ -61,7 +61,7 @@ def point_params() -> list[Any]:
     out = []
     for record in records():
         declared = record.claim("forward")
-        mark = claim(declared.id, declared.statement, declared.doc)
+        mark = claim(declared.id, declared.statement, declared.doc, applies=declared.applies)
         out += [
             pytest.param(record, case, id=f"{record.slug}-point{i}", marks=mark)
             for i, case in enumerate(record.points)

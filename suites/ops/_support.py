@@ -38,7 +38,7 @@ BATCH = max(2, min(8, settings.default.max_examples // 8))
 
 
 def mark(declared: Claim) -> Any:
-    return claim(declared.id, declared.statement, declared.doc)
+    return claim(declared.id, declared.statement, declared.doc, applies=declared.applies)
 
 
 def _register_tolerances() -> None:
