@@ -256,16 +256,9 @@ def _skip_functions_this_release_lacks(item: pytest.Item) -> None:
     if name:
         from .versions import missing_function
 
-        reason = (
-            _MISSING.get(name)
-            if name in _MISSING
-            else _MISSING.setdefault(name, missing_function(name))
-        )
+        reason = missing_function(name)
         if reason:
             pytest.skip(f"not applicable: {reason}")
-
-
-_MISSING: dict[str, str | None] = {}
 
 
 @pytest.hookimpl(trylast=True)  # after pytest's own teardown of the module's fixtures

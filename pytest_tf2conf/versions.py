@@ -10,6 +10,7 @@ specifier set: ``"keras>=3"``, ``"keras<3"``, ``"tf>=2.16; keras>=3,<3.6"``,
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -71,6 +72,7 @@ def not_applicable(text: str, versions: Mapping[str, str | None]) -> str | None:
 _ROOTS = {"tf": "tensorflow", "keras": "keras"}
 
 
+@functools.cache  # asked by every test of a record: ~10^4 items a run
 def missing_function(qualified: str) -> str | None:
     """Why the public function ``qualified`` (``tf.math.bessel_i0``, ``keras.ops.hanning``)
     does not apply to the installed versions: it is not there (added in a later release);
