@@ -40,8 +40,9 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if not options.is_enabled(config):
         return
-    from . import session
+    from . import gc_pause, session
 
+    gc_pause.pause()  # until collection ends (gc_pause.py: start-up walks millions of objects)
     state = session.start(config)
     from .targets import reset_compiled_cache
 
@@ -224,6 +225,20 @@ def pytest_collection_modifyitems(
         state.collector.collected(
             {item.nodeid: item.stash[PAYLOAD] for item in items if PAYLOAD in item.stash}
         )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if _state(session.config) is not None:
+        from . import gc_pause
+
+        gc_pause.settle()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from . import gc_pause
+
+    gc_pause.release()
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)

@@ -76,3 +76,26 @@ def test_release_empties_the_compiled_cache():
     targets._COMPILED[("fn", "CPU:0-function", None)] = object()
     memory.release()
     assert not targets._COMPILED
+
+
+GC_SUITE = """
+import gc
+from pytest_tf2conf import claim
+
+@claim("demo.gc-frozen", "Tests run with the collector on and start-up frozen.", "{doc}")
+def test_collector_is_on_and_start_up_frozen(target):
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 10_000  # TensorFlow's modules, the collected tests
+"""
+
+
+def test_start_up_is_frozen_during_the_run_and_released_after(run_conformance, pytester):
+    """The collector is paused from configuration to the end of collection, what exists
+    then is frozen (``gc_pause``), and the run leaves the process as it found it."""
+    import gc
+
+    path = pytester.makepyfile(test_gc=GC_SUITE.format(doc=DOC))
+    frozen_before = gc.get_freeze_count()
+    run = run_conformance(str(path), "--tf2conf-devices", "CPU:0", "--tf2conf-modes", "eager")
+    run.assert_all_passed()
+    assert gc.isenabled() and gc.get_freeze_count() == frozen_before
