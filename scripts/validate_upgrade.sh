@@ -38,6 +38,9 @@ VENVS="${VENVS:-$ROOT/.venv-upgrade}"
 OUT="${OUT:-$ROOT/reports/upgrade}"
 EXAMPLES="${EXAMPLES:-$ROOT/reports/examples}"
 PROFILE="${PROFILE:-quick}"
+# One hypothesis seed for every environment: each draws the same examples, so a difference
+# in the diffs is the versions', not the draws'.
+SEED="${SEED:-20261130}"
 # Suite folders or files under the bundled suites (e.g. "eager tape ops"); empty: every suite.
 SUITES="${SUITES:-}"
 # Extra pytest arguments, e.g. EXTRA_ARGS="--tf2conf-modes eager,function".
@@ -96,7 +99,8 @@ run_env() {  # NAME:TF_VERSION[:FLAVOUR[:VARS]]
     # than 0 (all passed) and 1 (some failed) stop it.
     rm -rf "$report"
     (cd "$scratch" && env "${env_vars[@]}" "$venv/bin/tf2conf" run --jobs "$JOBS" \
-        --max-rss "$MAX_RSS" --report "$report" -- --tf2conf-profile "$PROFILE" -q \
+        --max-rss "$MAX_RSS" --report "$report" -- --tf2conf-profile "$PROFILE" \
+        --hypothesis-seed "$SEED" -q \
         -p no:cacheprovider $EXTRA_ARGS "${paths[@]}" > "$OUT/$name.log" 2>&1) || status=$?
     rm -rf "$scratch"
     tail -n 3 "$OUT/$name.log"
