@@ -210,9 +210,13 @@ def _ngrams(x: np.ndarray, ngram_width: int, separator: str = " ",
 
 
 def _ngrams_kwargs(draw_: Any, x: np.ndarray) -> dict[str, Any]:
+    # Padding an empty rank-1 input gives no ngrams where the same empty row of a ragged
+    # input gives the padded ones (['<s> </s>'] for width 2; TF 2.21, seen by hand): not
+    # documented either way, so empty inputs are drawn unpadded.
+    pads = (None,) if x.size == 0 else (None, ("<s>", "</s>"))
     return {"ngram_width": draw_(st.integers(1, 3)),
             "separator": draw_(st.sampled_from((" ", "", "|"))),
-            "pad_values": draw_(st.sampled_from((None, ("<s>", "</s>"))))}  # fmt: skip
+            "pad_values": draw_(st.sampled_from(pads))}  # fmt: skip
 
 
 def _transcode(b: bytes, output_encoding: str = "UTF-16-BE") -> bytes:
