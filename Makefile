@@ -65,8 +65,9 @@ SEEDS ?= 5
 flake-check: $(BIN)/.installed
 	$(BIN)/python scripts/flake_check.py --seeds $(SEEDS) --thorough 1 --out $(REPORTS)/flake-check
 
-# An environment matrix (TF 2.15.1 with Keras 2, TF 2.21 with tf_keras, with oneDNN off, and
-# TF 2.21 with Keras 3), each in its own venv; diffs with behaviour changes in reports/examples/.
+# The upgrade matrix: every suite in seven environments (TF 2.13.1 and 2.15.1 with Keras 2,
+# 2.16.2, 2.21.0 with tf_keras, with Keras 3.12, with oneDNN off, and 2.21.0 with Keras 3),
+# each in its own venv; the six diffs with behaviour changes in reports/examples/.
 validate-upgrade:
 	bash scripts/validate_upgrade.sh
 
