@@ -98,3 +98,24 @@ def test_run_specific_noise_is_not_a_changed_message(tmp_path: Path, capsys) -> 
     assert json.loads(capsys.readouterr().out)["changed_messages"] == []
     assert cli.main(["diff", a, c, "--format", "json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["changed_messages"]) == 1
+
+
+def test_a_failure_the_candidate_declares_is_no_fix(tmp_path, capsys) -> None:
+    """failed -> xfailed: the same failure, now a known deviation (e.g. an entry whose
+    TensorFlow range starts after the baseline's release): listed, not counted as fixed."""
+    base = [
+        result("ops.x", "CPU:0-eager", "failed", "wrong"),
+        result("ops.y", "CPU:0-eager", "failed", "w"),
+    ]
+    cand = [
+        result("ops.x", "CPU:0-eager", "xfailed", "wrong"),
+        result("ops.y", "CPU:0-eager", "passed"),
+    ]
+    paths = (
+        write_report(tmp_path, "base.json", make_report(base, tensorflow="2.13.1")),
+        write_report(tmp_path, "cand.json", make_report(cand)),
+    )
+    assert cli.main(["diff", *paths, "--format", "json"]) == 0
+    diff = json.loads(capsys.readouterr().out)
+    assert [r["claim"] for r in diff["fixes"]] == ["ops.y"]
+    assert [(r["claim"], r["candidate"]) for r in diff["other_changes"]] == [("ops.x", "xfailed")]

@@ -2,9 +2,10 @@
 
 Compared per claim x target (the claim's combined outcome there, as in the summary):
 regressions (passed -> failed/error/crashed/unsupported), fixes (failing -> passed or
-fixed), changed failure messages, claims and targets added or removed, and the
-environment keys (versions) that differ; then, per area, how many claims x targets both
-reports hold and their outcomes in the candidate (what the diff covered).
+fixed; failing -> a known deviation is an other outcome change), changed failure
+messages, claims and targets added or removed, and the environment keys (versions) that
+differ; then, per area, how many claims x targets both reports hold and their outcomes in
+the candidate (what the diff covered).
 """
 
 from __future__ import annotations
@@ -94,7 +95,9 @@ def compare(baseline: dict[str, Any], candidate: dict[str, Any]) -> dict[str, An
         row = {"claim": key[0], "target": key[1], "baseline": was, "candidate": now}
         if was == "passed" and now in REGRESSED:
             regressions.append({**row, "message": new_msg.get(key, "")})
-        elif (was in FAILING and now in ("passed", "xfailed")) or (
+        # failing -> xfailed is no fix: the candidate declares the failure (a known
+        # deviation whose version range starts after the baseline's release, or a new entry).
+        elif (was in FAILING and now == "passed") or (
             was in ("failed", "error", "crashed", "xfailed") and now == "xpassed"
         ):
             fixes.append(row)
