@@ -136,3 +136,24 @@ def test_claims_entering_their_range_are_listed_apart(tmp_path, capsys) -> None:
         diff.compare(*(json.loads(Path(p).read_text()) for p in (base, cand)))
     )
     assert "### Documented for the candidate only" in md
+
+
+def test_a_whole_area_entering_its_range_is_one_markdown_line(tmp_path) -> None:
+    """keras.ops on Keras 3 after Keras 2: hundreds of claims enter their range; the
+    Markdown sums them up per area (the JSON keeps each), single claims stay listed."""
+    ids = [f"keras_ops.op{i}" for i in range(diff.RANGE_ROWS_PER_AREA + 1)] + ["saving.new-api"]
+
+    def report(outcome: str, keras: str) -> dict:
+        built = make_report([result(i, T, outcome) for i in ids], keras=keras)
+        for entry in built["claims"]:
+            entry["applies"] = "keras>=3"
+        return built
+
+    base = report("skipped", "2.15.0")
+    cand = report("passed", "3.15.1")
+    compared = diff.compare(base, cand)
+    assert len(compared["behaviour"]["entered_range"]) == len(ids)
+    md = diff.render_markdown(compared)
+    assert f"area `keras_ops` (keras>=3): {len(ids) - 1} claims ({len(ids) - 1} passed)" in md
+    assert "- `saving.new-api` (keras>=3, passed)" in md
+    assert "`keras_ops.op8`" not in md  # summed up, not listed

@@ -301,12 +301,7 @@ def _behaviour_markdown(section: dict[str, Any] | None) -> list[str]:
         ("left_range", "Documented for the baseline only (not applicable in the candidate)"),
     ):
         if section.get(key):
-            lines += ["", f"### {title}", ""]
-            for row in section[key]:
-                lines.append(
-                    f"- `{_md(row['claim'])}` ({_md(row['applies'])}, {row['outcome']}): "
-                    f"{_md(row['statement'])} [doc]({row['doc']})"
-                )
+            lines += ["", f"### {title}", "", *_range_rows(section[key])]
     if section["observations"]:
         lines += [
             "",
@@ -320,6 +315,36 @@ def _behaviour_markdown(section: dict[str, Any] | None) -> list[str]:
                 f"| `{_md(row['claim'])}` | {_md(row['target'])} | {_md(row['name'], 120)} | "
                 f"`{_md(row['baseline'], 200)}` | `{_md(row['candidate'], 200)}` |"
             )
+    return lines
+
+
+# A whole area entering its range (keras.ops and the layers suite on Keras 3: ~700 claims)
+# is one line per area and range in Markdown; the JSON lists every claim.
+RANGE_ROWS_PER_AREA = 8
+
+
+def _range_rows(rows: list[dict[str, Any]]) -> list[str]:
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault((row["claim"].split(".", 1)[0], row["applies"]), []).append(row)
+    lines = []
+    for (area, applies), group in groups.items():
+        if len(group) <= RANGE_ROWS_PER_AREA:
+            lines += [
+                f"- `{_md(row['claim'])}` ({_md(applies)}, {row['outcome']}): "
+                f"{_md(row['statement'])} [doc]({row['doc']})"
+                for row in group
+            ]
+            continue
+        outcomes: dict[str, int] = {}
+        for row in group:
+            outcomes[row["outcome"]] = outcomes.get(row["outcome"], 0) + 1
+        counted = ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items()))
+        examples = ", ".join(f"`{_md(row['claim'])}`" for row in group[:3])
+        lines.append(
+            f"- area `{area}` ({_md(applies)}): {len(group)} claims ({counted}), e.g. "
+            f"{examples} (every claim in the JSON diff)"
+        )
     return lines
 
 
