@@ -119,3 +119,21 @@ def test_a_failure_the_candidate_declares_is_no_fix(tmp_path, capsys) -> None:
     diff = json.loads(capsys.readouterr().out)
     assert [r["claim"] for r in diff["fixes"]] == ["ops.y"]
     assert [(r["claim"], r["candidate"]) for r in diff["other_changes"]] == [("ops.x", "xfailed")]
+
+
+def test_a_claim_that_held_and_is_a_known_deviation_now_is_a_regression(tmp_path, capsys) -> None:
+    """passed (or xpassed) -> xfailed: the candidate's release declares the failure a known
+    deviation (bfloat16 Conv2D: right on TF 2.15.1, wrong on 2.21.0), still a regression."""
+    base = [result("ops.x", "CPU:0-eager", "passed"), result("ops.y", "CPU:0-eager", "xpassed")]
+    cand = [
+        result("ops.x", "CPU:0-eager", "xfailed", "wrong"),
+        result("ops.y", "CPU:0-eager", "xfailed"),
+    ]
+    paths = (
+        write_report(tmp_path, "base.json", make_report(base, tensorflow="2.15.1")),
+        write_report(tmp_path, "cand.json", make_report(cand)),
+    )
+    assert cli.main(["diff", *paths, "--format", "json"]) == 1
+    diff = json.loads(capsys.readouterr().out)
+    assert [r["claim"] for r in diff["regressions"]] == ["ops.x", "ops.y"]
+    assert "known deviation" in diff["regressions"][0]["message"]

@@ -1,7 +1,8 @@
 """``tf2conf diff``: what changed from a baseline report to a candidate report.
 
 Compared per claim x target (the claim's combined outcome there, as in the summary):
-regressions (passed -> failed/error/crashed/unsupported), fixes (failing -> passed or
+regressions (passed -> failed/error/crashed/unsupported, and held -> a known deviation of
+the candidate: passed or xpassed -> xfailed), fixes (failing -> passed or
 fixed; failing -> a known deviation is an other outcome change), changed failure
 messages, claims and targets added or removed, and the environment keys (versions) that
 differ; then, per area, how many claims x targets both reports hold and their outcomes in
@@ -95,6 +96,11 @@ def compare(baseline: dict[str, Any], candidate: dict[str, Any]) -> dict[str, An
         row = {"claim": key[0], "target": key[1], "baseline": was, "candidate": now}
         if was == "passed" and now in REGRESSED:
             regressions.append({**row, "message": new_msg.get(key, "")})
+        elif was in ("passed", "xpassed") and now == "xfailed":
+            # Held in the baseline (an xpass held too), fails in the candidate: declaring
+            # it a known deviation of the candidate's release does not make it no regression.
+            message = "declared a known deviation for the candidate's versions"
+            regressions.append({**row, "message": message})
         # failing -> xfailed is no fix: the candidate declares the failure (a known
         # deviation whose version range starts after the baseline's release, or a new entry).
         elif (was in FAILING and now == "passed") or (
