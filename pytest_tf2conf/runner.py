@@ -37,6 +37,8 @@ FATAL_EXIT_CODES = (3, 4)
 # A process in which no test ended for this long is killed (``_wait_or_kill_hung``): twice
 # the plugin's default per-test timeout, which a test stuck outside Python never reaches.
 HANG_SECONDS = 600.0
+# A process that has not written its journal this long after it started is hung too.
+STARTUP_SECONDS = 300
 _POLL_SECONDS = 5.0
 REPORT_NAME = "tf2conf-report.json"
 
@@ -96,8 +98,11 @@ def _wait_or_kill_hung(process: subprocess.Popen[bytes], shard: Shard, hang_seco
             changed = path.stat().st_mtime
         except OSError:
             changed = started  # no journal yet: the process is still starting
-        quiet = time.time() - max(started, changed)
-        if quiet > hang_seconds:
+        if changed > started:  # the process has written: tests are running
+            quiet, limit = time.time() - changed, hang_seconds
+        else:  # starting up (TensorFlow's import, collection): slower on a loaded machine
+            quiet, limit = time.time() - started, max(hang_seconds, STARTUP_SECONDS)
+        if quiet > limit:
             _say(f"tf2conf run: {shard.label}: no test ended for {quiet:.0f} s: killing it")
             process.kill()
             return process.wait()
