@@ -46,7 +46,8 @@ SUITES="${SUITES:-}"
 # Extra pytest arguments, e.g. EXTRA_ARGS="--tf2conf-modes eager,function".
 EXTRA_ARGS="${EXTRA_ARGS:---tf2conf-devices CPU:0}"
 JOBS="${JOBS:-auto}"
-# Environment names to run (default all); the others keep the report of an earlier run.
+# Environment names to run (default all; RUN=none: only the diffs and the merge); the others
+# keep the report of an earlier run.
 RUN="${RUN:-}"
 MAX_RSS="${MAX_RSS:-1400}"
 DIFF_ARGS=()
@@ -133,9 +134,12 @@ for pair in $PAIRS; do
     [ "$status" -eq 1 ] && regressions=1
     echo "== diff $baseline -> $candidate: $md ($(head -n 1 "$md" | sed 's/^# //'))"
 done
+# The matrix: merged from each environment's shard reports (an environment's own report
+# is already a merge), targets named by TF version, Keras version and variables.
 reports=()
-for name in "${names[@]}"; do reports+=("$OUT/$name/tf2conf-report.json"); done
-"$tf2conf" merge "${reports[@]}" -o "$OUT/merged/tf2conf-report.json" >/dev/null
+for name in "${names[@]}"; do reports+=("$OUT/$name"/shards/*/tf2conf-report.json); done
+"$tf2conf" merge "${reports[@]}" --qualify tensorflow,keras,env_vars \
+    -o "$OUT/merged/tf2conf-report.json" >/dev/null
 cp "$OUT/merged/tf2conf-report.md" "$EXAMPLES/upgrade-merged.md"
 echo "== merged report: $OUT/merged/tf2conf-report.html"
 exit "$regressions"
