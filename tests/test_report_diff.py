@@ -100,6 +100,16 @@ def test_run_specific_noise_is_not_a_changed_message(tmp_path: Path, capsys) -> 
     assert len(json.loads(capsys.readouterr().out)["changed_messages"]) == 1
 
 
+def _diff(tmp_path, capsys, base: list, cand: list, exit_code: int) -> dict:
+    """``tf2conf diff --format json`` of two hand-made reports (baseline on TF 2.15.1)."""
+    paths = (
+        write_report(tmp_path, "base.json", make_report(base, tensorflow="2.15.1")),
+        write_report(tmp_path, "cand.json", make_report(cand)),
+    )
+    assert cli.main(["diff", *paths, "--format", "json"]) == exit_code
+    return json.loads(capsys.readouterr().out)
+
+
 def test_a_failure_the_candidate_declares_is_no_fix(tmp_path, capsys) -> None:
     """failed -> xfailed: the same failure, now a known deviation (e.g. an entry whose
     TensorFlow range starts after the baseline's release): listed, not counted as fixed."""
@@ -111,12 +121,7 @@ def test_a_failure_the_candidate_declares_is_no_fix(tmp_path, capsys) -> None:
         result("ops.x", "CPU:0-eager", "xfailed", "wrong"),
         result("ops.y", "CPU:0-eager", "passed"),
     ]
-    paths = (
-        write_report(tmp_path, "base.json", make_report(base, tensorflow="2.13.1")),
-        write_report(tmp_path, "cand.json", make_report(cand)),
-    )
-    assert cli.main(["diff", *paths, "--format", "json"]) == 0
-    diff = json.loads(capsys.readouterr().out)
+    diff = _diff(tmp_path, capsys, base, cand, exit_code=0)
     assert [r["claim"] for r in diff["fixes"]] == ["ops.y"]
     assert [(r["claim"], r["candidate"]) for r in diff["other_changes"]] == [("ops.x", "xfailed")]
 
@@ -129,11 +134,6 @@ def test_a_claim_that_held_and_is_a_known_deviation_now_is_a_regression(tmp_path
         result("ops.x", "CPU:0-eager", "xfailed", "wrong"),
         result("ops.y", "CPU:0-eager", "xfailed"),
     ]
-    paths = (
-        write_report(tmp_path, "base.json", make_report(base, tensorflow="2.15.1")),
-        write_report(tmp_path, "cand.json", make_report(cand)),
-    )
-    assert cli.main(["diff", *paths, "--format", "json"]) == 1
-    diff = json.loads(capsys.readouterr().out)
+    diff = _diff(tmp_path, capsys, base, cand, exit_code=1)
     assert [r["claim"] for r in diff["regressions"]] == ["ops.x", "ops.y"]
     assert "known deviation" in diff["regressions"][0]["message"]

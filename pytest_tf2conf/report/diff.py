@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from typing import Any
 
 from . import behaviour
@@ -342,9 +343,7 @@ def _range_rows(rows: list[dict[str, Any]]) -> list[str]:
                 for row in group
             ]
             continue
-        outcomes: dict[str, int] = {}
-        for row in group:
-            outcomes[row["outcome"]] = outcomes.get(row["outcome"], 0) + 1
+        outcomes = Counter(row["outcome"] for row in group)
         counted = ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items()))
         examples = ", ".join(f"`{_md(row['claim'])}`" for row in group[:3])
         lines.append(
