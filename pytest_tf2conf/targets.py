@@ -226,8 +226,18 @@ def _tf() -> Any:
 
 def _on_device(tf: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
     # Eager tensors pass through as they are (convert_to_tensor would return them anyway).
+    # A NumPy scalar goes in as a 0-d array: eager TensorFlow caches the tensors of Python
+    # numbers (np.float64 is one) by value, so np.float64(-0.0) after a 0.0 came back +0.0
+    # and a result depended on what the process converted before (known deviation
+    # tensor.constant-keeps-the-sign-of-zero); arrays are not cached.
     eager = _eager_tensor_type()
-    return tuple(a if type(a) is eager else tf.convert_to_tensor(a) for a in args)
+    return tuple(a if type(a) is eager else tf.convert_to_tensor(_array_if_scalar(a)) for a in args)
+
+
+def _array_if_scalar(value: Any) -> Any:
+    import numpy as np
+
+    return np.asarray(value) if isinstance(value, np.generic) else value
 
 
 def _eager_tensor_type() -> type:

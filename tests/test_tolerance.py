@@ -71,3 +71,11 @@ def test_per_claim_override_applies_only_to_that_claim(monkeypatch):
         pytest.raises(ToleranceError),
     ):
         assert_close(np.float32([1.05]), np.array([1.0]))
+
+
+def test_complex_parts_are_compared_relative_to_the_modulus():
+    # complex64 (9991+9998j)**2, correctly rounded per part: the real part cancels.
+    assert_close(np.complex64(-139920 + 199780032j), np.complex128(-139923 + 199780036j))
+    # An error of that size in a result of small modulus is still a mismatch.
+    with pytest.raises(ToleranceError, match="complex64"):
+        assert_close(np.array([1 + 1j], dtype=np.complex64), np.array([1 + 1j - 3e-3]))
