@@ -28,7 +28,8 @@ $(BIN)/.installed: pyproject.toml Makefile
 # to show that the installed plugin needs no checkout. `tf2conf run` gives each of JOBS
 # shards its own chain of processes: one that passes MAX_RSS MB of memory (XLA's cache
 # is only freed with its process) or crashes is resumed by a fresh one; one merged report.
-MAX_RSS ?= 1400
+# MAX_RSS=auto: half the memory available at the start, split among the shards (1400-6000 MB).
+MAX_RSS ?= auto
 conformance: $(BIN)/.installed
 	mkdir -p $(REPORTS)
 	cd "$$(mktemp -d)" && $(CURDIR)/$(BIN)/tf2conf run --jobs $(if $(filter 0,$(JOBS)),1,$(JOBS)) \

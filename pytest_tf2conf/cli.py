@@ -232,8 +232,9 @@ def _add_run(parser: argparse.ArgumentParser) -> None:
         "(default auto: one per core)",
     )  # fmt: skip
     parser.add_argument(
-        "--max-rss", default="1400", help="megabytes of resident memory after which a shard's "
-        "process stops between two tests and a fresh one resumes it (0: no ceiling)",
+        "--max-rss", default="auto", help="megabytes of resident memory after which a shard's "
+        "process stops between two tests and a fresh one resumes it (0: no ceiling; default "
+        "auto: half the memory available at the start, split among the jobs, 1400-6000)",
     )  # fmt: skip
     parser.add_argument("--report", default="reports", help="folder of the merged report")
     parser.add_argument(
@@ -260,7 +261,12 @@ def _run(args: argparse.Namespace) -> int:
     from . import runner
 
     jobs = runner.default_jobs() if args.jobs == "auto" else _whole("--jobs", args.jobs, 1)
-    max_rss = _whole("--max-rss", args.max_rss, 0) or None
+    if args.max_rss == "auto":
+        from .recycle import auto_ceiling
+
+        max_rss: int | None = auto_ceiling(jobs)
+    else:
+        max_rss = _whole("--max-rss", args.max_rss, 0) or None
     if max_rss is not None and max_rss < 64:
         raise CommandError(f"--max-rss: expected 0 or at least 64 megabytes, got {max_rss}")
     pytest_args = [a for a in args.pytest_args if a != "--"]

@@ -18,6 +18,15 @@ from pathlib import Path
 from typing import Any
 
 STATUS = Path("/proc/self/status")
+MEMINFO = Path("/proc/meminfo")
+# ``tf2conf run --max-rss auto``: each of the run's processes may hold this share of the
+# memory available when the run starts, split among its shards, within these bounds (MB).
+# A higher ceiling means fewer fresh processes (each costs ~16 CPU seconds: importing
+# TensorFlow, collecting ~4.5e4 tests, writing its report); half of what is available stays
+# free for the rest of the machine. Where /proc/meminfo is missing, the floor.
+AUTO_SHARE = 0.5
+AUTO_FLOOR_MB = 1400
+AUTO_CAP_MB = 6000
 # The stop reason pytest prints; ``tf2conf run`` recognises a run that stopped for memory
 # by its report: ``complete`` false and this marker in the environment.
 ENVIRONMENT_KEY = "stopped_at_max_rss"
@@ -32,6 +41,26 @@ def rss_mb() -> float | None:
     except (OSError, ValueError, IndexError):
         return None
     return None
+
+
+def available_mb() -> float | None:
+    """``MemAvailable`` of this machine in MB, or None where /proc is not available."""
+    try:
+        for line in MEMINFO.read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def auto_ceiling(jobs: int, available: float | None = None) -> int:
+    """The per-process ceiling (MB) of ``--max-rss auto`` for a run of ``jobs`` shards."""
+    available = available_mb() if available is None else available
+    if available is None:
+        return AUTO_FLOOR_MB
+    share = int(available * AUTO_SHARE / max(1, jobs))
+    return max(AUTO_FLOOR_MB, min(AUTO_CAP_MB, share))
 
 
 class Ceiling:

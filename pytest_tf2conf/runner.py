@@ -183,6 +183,8 @@ def run(
 ) -> int:
     """Run, merge, print the summary; the exit code is 1 when a claim fails or the run is
     incomplete, 2 when a shard could not run at all."""
+    ceiling = f"a fresh process past {max_rss} MB" if max_rss else "no memory ceiling"
+    _say(f"tf2conf run: {jobs} shard(s), {ceiling}")
     shard_root = report_dir / "shards"
     if shard_root.exists():
         shutil.rmtree(shard_root)  # a new run, not a continuation of an old one

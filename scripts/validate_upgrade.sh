@@ -49,7 +49,7 @@ JOBS="${JOBS:-auto}"
 # Environment names to run (default all; RUN=none: only the diffs and the merge); the others
 # keep the report of an earlier run.
 RUN="${RUN:-}"
-MAX_RSS="${MAX_RSS:-1400}"
+MAX_RSS="${MAX_RSS:-auto}"
 DIFF_ARGS=()
 [ "${FAIL_ON_BEHAVIOUR_CHANGE:-0}" = 1 ] && DIFF_ARGS+=(--fail-on-behaviour-change)
 

@@ -104,3 +104,15 @@ def test_max_rss_refuses_xdist_and_bad_values(pytester: pytest.Pytester) -> None
         result = pytester.runpytest("--tf2conf", *args)
         assert result.ret == pytest.ExitCode.USAGE_ERROR
         assert says in result.stderr.str()
+
+
+def test_auto_ceiling_shares_half_the_available_memory_among_the_shards() -> None:
+    assert recycle.auto_ceiling(2, available=20_000) == 5_000
+    assert recycle.auto_ceiling(1, available=20_000) == recycle.AUTO_CAP_MB  # within the cap
+    assert recycle.auto_ceiling(8, available=8_000) == recycle.AUTO_FLOOR_MB  # the floor
+    assert recycle.AUTO_FLOOR_MB <= recycle.auto_ceiling(2) <= recycle.AUTO_CAP_MB  # /proc
+
+
+def test_max_rss_words_other_than_auto_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["run", "--max-rss", "lots"]) == 2
+    assert "--max-rss: expected a whole number" in capsys.readouterr().err
