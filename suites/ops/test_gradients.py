@@ -40,9 +40,12 @@ pytestmark = light_on_replicas()
 
 
 @functools.cache
-def _vjp_and_jvp(record: OpRecord, kwargs: tuple[tuple[str, Any], ...], arity: int):
+def _vjp_and_jvp(
+    record: OpRecord, kwargs: tuple[tuple[str, Any], ...], arity: int, forward: bool = True
+):
     """``f(*args, w, *v) -> (J_i^T w for each differentiable i, J v)``, one per record and
-    constants (compiled functions are cached by identity)."""
+    constants (compiled functions are cached by identity); without ``forward``,
+    ``f(*args, w) -> (J_i^T w ...)``."""
     fn = record.bound(kwargs)
     wrt = record.grad.args
 
@@ -53,16 +56,21 @@ def _vjp_and_jvp(record: OpRecord, kwargs: tuple[tuple[str, Any], ...], arity: i
         with tf.GradientTape() as tape:
             for i in wrt:
                 tape.watch(args[i])
-            with tf.autodiff.ForwardAccumulator(
-                [args[i] for i in wrt], list(tangents)
-            ) as accumulator:
+            if forward:
+                with tf.autodiff.ForwardAccumulator(
+                    [args[i] for i in wrt], list(tangents)
+                ) as accumulator:
+                    y = fn(*args)
+            else:
                 y = fn(*args)
             loss = tf.reduce_sum(w * y)
         # Densified: gather-like ops (and tf.sparse.reorder's values) give tf.IndexedSlices.
         grads = [tf.convert_to_tensor(g) for g in tape.gradient(loss, [args[i] for i in wrt])]
+        if not forward:
+            return tuple(grads)
         return (*grads, tf.convert_to_tensor(accumulator.jvp(y)))
 
-    vjp_and_jvp.__name__ = f"vjp_and_jvp_{record.slug}"
+    vjp_and_jvp.__name__ = f"vjp_and_jvp_{record.slug}" if forward else f"vjp_{record.slug}"
     return vjp_and_jvp
 
 
@@ -89,7 +97,13 @@ def _smooth(record: OpRecord, sample: Sample) -> Sample:
 def test_gradients_match_finite_differences(target, record, dtype, data) -> None:
     require_declared(record, dtype, target)
     strategy = record.sampler.strategy(dtype, small=True)
-    _check(target, record, dtype, [_smooth(record, data.draw(strategy, label="x"))])
+    sample = _smooth(record, data.draw(strategy, label="x"))
+    # Eager forward mode traces a helper function per primitive op and shape, 80-90% of an
+    # eager example's time: it is checked on the examples whose drawn flag says so (none in
+    # hypothesis' simplest example, about half of the others; the only example a replica
+    # runs), reverse mode on every one (docs/performance.md, "One trace per item").
+    forward = target.device.replica or data.draw(st.booleans(), label="forward mode too")
+    _check(target, record, dtype, [sample], forward=forward)
 
 
 @pytest.mark.parametrize(("record", "dtype"), gradient_params())
@@ -126,14 +140,16 @@ def _fresh_forward_mode(exact: bool) -> None:
         counts.clear()
 
 
-def _check(target: Any, record: OpRecord, dtype: str, samples: list[Sample]) -> None:
+def _check(
+    target: Any, record: OpRecord, dtype: str, samples: list[Sample], forward: bool = True
+) -> None:
     _fresh_forward_mode(exact=target.mode.is_graph or record.static_shapes)
     calls = []
     for sample in samples:
         shape = record.expected(dtype, sample).shape
         w = _pattern(shape, dtype, 0.0)
         tangents = [_pattern(sample.args[i].shape, dtype, 0.7 * (i + 1)) for i in record.grad.args]
-        calls.append((sample, w, tangents))
+        calls.append((sample, w, tangents if forward else []))
     relax = not record.static_shapes
     if target.mode.is_graph and len(calls) > 1:
         fn = _batched_vjp_and_jvp(
@@ -144,12 +160,13 @@ def _check(target: Any, record: OpRecord, dtype: str, samples: list[Sample]) -> 
     else:
         results = [
             target.run(
-                _vjp_and_jvp(record, s.kwargs, len(s.args)), *s.args, w, *t, relax_shapes=relax
+                _vjp_and_jvp(record, s.kwargs, len(s.args), forward),
+                *s.args, w, *t, relax_shapes=relax,
             )
             for s, w, t in calls
-        ]
+        ]  # fmt: skip
     for i, ((sample, w, tangents), out) in enumerate(zip(calls, results, strict=True)):
-        *grads, jvp = out
+        grads, jvp = (list(out[:-1]), out[-1]) if forward else (list(out), None)
         what = f"sample {i}: " if len(calls) > 1 else ""
         _verify(record, dtype, sample, w, tangents, grads, jvp, what)
 
@@ -171,10 +188,11 @@ def _verify(
     w: np.ndarray,
     tangents: list[np.ndarray],
     grads: list[Any],
-    jvp: Any,
+    jvp: Any | None,
     what: str,
 ) -> None:
-    """Reverse mode against finite differences of the oracle; forward against reverse."""
+    """Reverse mode against finite differences of the oracle; forward against reverse
+    (unless ``jvp`` is None: not computed)."""
     args, kwargs = sample.args, sample.kwargs
     wide = oracle_args(dtype, args)
     w64 = w.astype(np.float64)
@@ -190,6 +208,8 @@ def _verify(
         expected = numeric_jacobian(loss, wide[i])
         assert_close(grad, expected, signed_zeros=False, what=f"{what}d/d(arg {i})")
 
+    if jvp is None:
+        return
     # Forward mode against reverse mode: <w, J v> = sum_i <J_i^T w, v_i>.
     forward = float(np.sum(w64 * np.asarray(jvp, dtype=np.float64)))
     reverse = sum(

@@ -24,7 +24,7 @@ from pytest_tf2conf.strategies import COMPLEX_DTYPES, numpy_dtype
 from ._support import (
     BATCH,
     EXAMPLES,
-    GRAPH_EXAMPLES,
+    GRAPH_VALUE_EXAMPLES,
     check_samples,
     check_values,
     distinct,
@@ -50,12 +50,13 @@ def test_values_match_oracle(target, record, dtype, data) -> None:
 
 @pytest.mark.parametrize(("record", "dtype"), value_params())
 @only_modes("function", "xla")
-@GRAPH_EXAMPLES
+@GRAPH_VALUE_EXAMPLES
 @given(data=st.data())
 def test_values_match_oracle_in_graphs(target, record, dtype, data) -> None:
     """Drawn samples, and in hypothesis' first (simplest) example the kernel-size samples
-    and documented points too, all run by one traced function per example: two traces
-    (under XLA two compilations) per op x dtype x target instead of one per shape."""
+    and documented points too, all run by one traced function per example: one trace
+    (under XLA one compilation) per op x dtype x target at quick and ci (one example),
+    instead of one per shape."""
     require_declared(record, dtype, target)
     if target.device.replica:
         # A replica device (the same kernels as the first one of its type, checked there in
