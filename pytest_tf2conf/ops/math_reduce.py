@@ -264,10 +264,12 @@ def _segment_oracle(kind: str, unsorted: bool) -> Callable[..., np.ndarray]:
                dtype: str = "float32") -> np.ndarray:  # fmt: skip
         count = num_segments if unsorted else (int(ids.max()) + 1 if ids.size else 0)
         out = np.full((count, *data.shape[1:]), empty(dtype), dtype=out_dtype or data.dtype)
-        for s in range(count):
-            rows = data[ids == s]
-            if len(rows):
-                out[s] = combine(rows)
+        # Rows grouped by id once (a stable sort keeps each segment's rows in order), not a
+        # mask per segment: O(n log n) instead of O(n * segments) at the multithreaded size.
+        order = np.argsort(ids, kind="stable")
+        starts = np.searchsorted(ids[order], np.arange(count + 1))
+        for s in np.flatnonzero(starts[1:] > starts[:-1]):
+            out[s] = combine(data[order[starts[s] : starts[s + 1]]])
         return out
 
     return oracle

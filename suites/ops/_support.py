@@ -31,15 +31,14 @@ from pytest_tf2conf.tolerance import override
 # while every declared dtype and target is still exercised.
 EXAMPLES = scaled_examples(1 / 6)
 # In graph modes a trace (and under XLA a compilation) costs 10-100x a call, so an example
-# is a batch of samples run by one traced function (``run_samples``): two examples (the
-# first is hypothesis' simplest one) of BATCH samples each (quick 2, ci 3, thorough 8).
-GRAPH_EXAMPLES = scaled_examples(1 / 12)
-# The value items in graph modes: one example at quick and ci (hypothesis' simplest draw,
-# the kernel-width and multithreaded reference samples of random values, the documented
-# points: one trace, or one compilation, per op x dtype x target), 15 at thorough. A second,
-# randomly drawn batch would double their cost, a quarter of the run; the eager items draw
-# EXAMPLES random samples of each op x dtype (docs/performance.md, "One trace per item").
-GRAPH_VALUE_EXAMPLES = scaled_examples(1 / 13, minimum=1)
+# is a batch of samples run by one traced function (``run_samples``), BATCH drawn samples
+# (quick 2, ci 3, thorough 8) plus, for values, the reference samples. One example at quick
+# and ci (hypothesis' simplest draw; for values also the kernel-width and multithreaded
+# samples of random values and the documented points): one trace, or one compilation, per
+# op x dtype x target; 15 at thorough (XLA: 7). A second, randomly drawn batch doubled
+# the graph items' cost, a third of the run; the eager items draw EXAMPLES random samples
+# of each op x dtype (docs/performance.md, "One trace per item").
+GRAPH_EXAMPLES = scaled_examples(1 / 13, minimum=1)
 BATCH = max(2, min(8, settings.default.max_examples // 8))
 
 

@@ -111,7 +111,8 @@ def test_gradients_match_finite_differences(target, record, dtype, data) -> None
 @GRAPH_EXAMPLES
 @given(data=st.data())
 def test_gradients_match_finite_differences_in_graphs(target, record, dtype, data) -> None:
-    """As eagerly, a batch of samples per example, run by one traced function."""
+    """As eagerly, a batch of samples per example, run by one traced function (one example,
+    hypothesis' simplest, at quick and ci: ``GRAPH_EXAMPLES``)."""
     require_declared(record, dtype, target)
     strategy = record.sampler.strategy(dtype, small=True, bucketed=target.mode.name == "xla")
     drawn = [data.draw(strategy, label=f"x{i}") for i in range(BATCH)]
