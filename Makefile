@@ -14,7 +14,7 @@ ARGS ?=
 # core; JOBS=0 (or 1) runs one shard, one process at a time.
 JOBS ?= auto
 
-.PHONY: conformance test lint bench bench-memory validate-upgrade clean
+.PHONY: conformance test lint bench bench-ops bench-memory validate-upgrade clean
 
 $(BIN)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,16 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_suites.py --profile $(PROFILE) --devices CPU:0 \
 		$(addprefix suites/,$(BENCH_SUITES))
 	$(BIN)/python bench/bench_target_run.py
+	$(MAKE) --no-print-directory bench-ops
 	$(MAKE) --no-print-directory bench-memory
+
+# The op database at quick and ci on a deterministic sixteenth of its tests (2 virtual CPUs x
+# 3 modes, one process each): seconds per op x dtype x target item (s/test) per property and
+# mode. The whole database: `make conformance` (figures: docs/performance.md).
+BENCH_OPS_SHARD ?= 1/16
+bench-ops: $(BIN)/.installed
+	for profile in quick ci; do $(BIN)/python bench/bench_suites.py --profile $$profile \
+		--devices CPU:0,CPU:1 --virtual-cpus 2 --shard $(BENCH_OPS_SHARD) suites/ops || exit 1; done
 
 # Resident memory of a whole conformance run (every suite unless BENCH_MEMORY_SUITES is set,
 # 2 virtual CPUs x 3 modes, one process unless BENCH_MEMORY_JOBS is set): peak RSS per

@@ -23,17 +23,20 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 
-def run_suite(path: str, profile: str, devices: str, modes: str | None) -> tuple[float, dict]:
+def run_suite(
+    path: str, profile: str, devices: str, modes: str | None, extra: Sequence[str] = ()
+) -> tuple[float, dict]:
     """Run one suite path in a fresh process; returns (wall seconds, JSON report)."""
     with tempfile.TemporaryDirectory(prefix="tf2conf-bench-") as tmp:
         cmd = [
             sys.executable, "-m", "pytest", "--tf2conf", "--tf2conf-profile", profile,
             "--tf2conf-devices", devices, "--tf2conf-report", tmp, "-q",
-            "-p", "no:cacheprovider", path,
+            "-p", "no:cacheprovider", *extra, path,
         ]  # fmt: skip
         if modes:
             cmd[4:4] = ["--tf2conf-modes", modes]
@@ -90,7 +93,7 @@ def render(path: str, wall: float, table: dict[tuple[str, str], dict[str, float]
         f"## {path}  (process wall time {wall:.1f}s, including TensorFlow start-up)",
         f"{'file':<28} {'mode':<9} {'tests':>5} {'time s':>8} {'examples':>8} "
         f"{'ex/s':>8} {'steady ex/s':>11} {'x eager':>11} {'traces/test':>11} "
-        f"{'compiles/test':>13} {'compile s':>9} {'failed':>6}",
+        f"{'compiles/test':>13} {'compile s':>9} {'s/test':>7} {'failed':>6}",
     ]
     for (name, mode), row in sorted(table.items()):
         rate, steady = rates(row)
@@ -102,7 +105,8 @@ def render(path: str, wall: float, table: dict[tuple[str, str], dict[str, float]
             f"{name:<28} {mode:<9} {int(row['tests']):>5} {row['duration']:>8.2f} "
             f"{int(row['examples']):>8} {rate:>8.1f} {steady:>11.1f} {versus:>11} "
             f"{row['traces'] / row['tests']:>11.2f} {row['compiles'] / row['tests']:>13.2f} "
-            f"{row['compile_seconds']:>9.2f} {int(row['failed']):>6}"
+            f"{row['compile_seconds']:>9.2f} {row['duration'] / row['tests']:>7.3f} "
+            f"{int(row['failed']):>6}"
         )
     per_mode: dict[str, float] = defaultdict(float)
     for (_, mode), row in table.items():
@@ -158,10 +162,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--devices", default="CPU:0")
     parser.add_argument("--modes", default=None, help="e.g. eager,function,xla (default: all)")
     parser.add_argument("--json", type=Path, help="also write the tables as JSON here")
+    parser.add_argument(
+        "--virtual-cpus", type=int, default=0, help="split the CPU into N logical devices"
+    )
+    parser.add_argument(
+        "--shard", default=None, help="I/N: a deterministic sample of each suite's tests"
+    )
     args = parser.parse_args(argv)
+    extra = [f"--tf2conf-virtual-cpus={args.virtual_cpus}"] if args.virtual_cpus else []
+    extra += [f"--tf2conf-shard={args.shard}"] if args.shard else []
     dump: dict[str, Any] = {}
     for path in args.paths:
-        wall, report = run_suite(str(Path(path).resolve()), args.profile, args.devices, args.modes)
+        resolved = str(Path(path).resolve())
+        wall, report = run_suite(resolved, args.profile, args.devices, args.modes, extra)
         results = unique_results(report)
         table = summarize(results)
         print(render(path, wall, table), flush=True)
