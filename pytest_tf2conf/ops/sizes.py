@@ -45,5 +45,10 @@ def reference_lengths(name: str, dtype: str, dtypes: tuple[str, ...]) -> tuple[i
     key = f"{name}/{dtype}"
     k = _choice(key, WIDTH_EXPONENTS)
     width = 2**k + _choice(key[::-1], (-1, 0, 1))
-    large_dtype = "float32" if "float32" in dtypes else dtypes[0]
-    return (width, MULTITHREADED_LENGTH) if dtype == large_dtype else (width,)
+    return (width, MULTITHREADED_LENGTH) if dtype == representative(dtypes) else (width,)
+
+
+def representative(dtypes: tuple[str, ...]) -> str:
+    """The dtype of an op that stands for the others where one is checked: float32 where
+    declared, else the first (the multithreaded sample; replica devices in graph modes)."""
+    return "float32" if "float32" in dtypes else dtypes[0]

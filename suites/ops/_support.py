@@ -20,6 +20,7 @@ from hypothesis import settings
 from pytest_tf2conf import assert_close, ops
 from pytest_tf2conf.claims import Claim, claim
 from pytest_tf2conf.ops.record import GRADIENT_TOLERANCES, OpRecord, Sample, oracle_args
+from pytest_tf2conf.ops.sizes import representative
 from pytest_tf2conf.profiles import scaled_examples
 from pytest_tf2conf.strategies import COMPLEX_DTYPES as COMPLEX
 from pytest_tf2conf.strategies import FLOAT_DTYPES as FLOATS
@@ -88,6 +89,26 @@ def require_declared(record: OpRecord, dtype: str, target: Any) -> None:
         pytest.skip(
             f"{record.name}: {dtype} is not declared for {target.device.type}-"
             f"{target.mode.name} (the dtype-support claim checks that it raises)"
+        )
+
+
+def require_representative_on_replicas(
+    record: OpRecord, dtype: str, target: Any, dtypes: Sequence[str]
+) -> None:
+    """On a replica device (CPU:1 beside CPU:0: the same kernels) a graph-mode item runs
+    for one of the op's ``dtypes`` that this target declares (``sizes.representative``):
+    each graph mode costs a trace or an XLA compilation per item, and the first device of
+    the type checks every dtype in full, the replica every dtype eagerly. What the replica
+    adds, placement on a second device, does not depend on the dtype."""
+    if not target.device.replica:
+        return
+    declared = record.declared(target.device.type, target.mode.name)
+    candidates = tuple(d for d in dtypes if d in declared)
+    if candidates and dtype != representative(candidates):
+        pytest.skip(
+            f"{record.name}: a replica device runs {target.mode.name} mode in "
+            f"{representative(candidates)} only (every dtype on the first "
+            f"{target.device.type} and eagerly here)"
         )
 
 

@@ -32,6 +32,7 @@ from ._support import (
     distinct,
     gradient_params,
     require_declared,
+    require_representative_on_replicas,
 )
 
 # A replica device (CPU:1 beside CPU:0) runs one example of each property: the first
@@ -114,6 +115,7 @@ def test_gradients_match_finite_differences_in_graphs(target, record, dtype, dat
     """As eagerly, a batch of samples per example, run by one traced function (one example,
     hypothesis' simplest, at quick and ci: ``GRAPH_EXAMPLES``)."""
     require_declared(record, dtype, target)
+    require_representative_on_replicas(record, dtype, target, record.grad.dtypes)
     strategy = record.sampler.strategy(dtype, small=True, bucketed=target.mode.name == "xla")
     drawn = [data.draw(strategy, label=f"x{i}") for i in range(BATCH)]
     _check(target, record, dtype, distinct([_smooth(record, s) for s in drawn]))

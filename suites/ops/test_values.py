@@ -6,7 +6,8 @@ Eagerly each example is one sample, and the kernel sizes are an item of their ow
 graph modes one item does both: each example is a batch of samples run by one traced
 function (one trace, and under XLA one compilation, per batch): the cost of a graph-mode
 item is its traces, not its samples. On a replica device (``Device.replica``: CPU:1 beside
-CPU:0) properties run one example, in graph modes the kernel-width sample alone.
+CPU:0) properties run one example, in graph modes the kernel-width sample alone, of one
+dtype per op (``require_representative_on_replicas``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ._support import (
     check_values,
     distinct,
     require_declared,
+    require_representative_on_replicas,
     rng_for,
     value_params,
 )
@@ -58,6 +60,7 @@ def test_values_match_oracle_in_graphs(target, record, dtype, data) -> None:
     (under XLA one compilation) per op x dtype x target at quick and ci (one example),
     instead of one per shape."""
     require_declared(record, dtype, target)
+    require_representative_on_replicas(record, dtype, target, record.all_declared())
     if target.device.replica:
         # A replica device (the same kernels as the first one of its type, checked there in
         # full) runs one example: the op at its kernel width, one trace or compilation.
@@ -69,11 +72,7 @@ def test_values_match_oracle_in_graphs(target, record, dtype, data) -> None:
     whats = [f"sample {i}" for i in range(len(samples))]
     # 0 in the first example (hypothesis starts from the simplest), rarely in later ones.
     if data.draw(st.integers(0, 7), label="with the kernel-size samples") == 0:
-        # Under XLA without the multithreaded length: it targets TensorFlow's CPU kernels,
-        # which XLA does not run, and XLA's compile time grows with it for some ops
-        # (tf.nn.collapse_repeated: 10.2 s at 131,073 elements, 0.3 s at 65).
-        xla = target.mode.name == "xla"
-        reference, reference_whats = reference_samples(record, dtype, multithreaded=not xla)
+        reference, reference_whats = reference_samples(record, dtype)
         samples, whats = samples + reference, whats + reference_whats
     check_samples(target, record, dtype, samples, whats)
 
