@@ -34,20 +34,19 @@ ENVIRONMENT_KEY = "stopped_at_max_rss"
 
 def rss_mb() -> float | None:
     """This process's resident set size in MB, or None where /proc is not available."""
-    try:
-        for line in STATUS.read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
+    return _proc_mb(STATUS, "VmRSS:")
 
 
 def available_mb() -> float | None:
     """``MemAvailable`` of this machine in MB, or None where /proc is not available."""
+    return _proc_mb(MEMINFO, "MemAvailable:")
+
+
+def _proc_mb(path: Path, key: str) -> float | None:
+    """The kB figure on ``path``'s line that starts with ``key``, in MB."""
     try:
-        for line in MEMINFO.read_text().splitlines():
-            if line.startswith("MemAvailable:"):
+        for line in path.read_text().splitlines():
+            if line.startswith(key):
                 return int(line.split()[1]) / 1024
     except (OSError, ValueError, IndexError):
         return None
