@@ -151,8 +151,12 @@ def _check(
     for sample in samples:
         shape = record.expected(dtype, sample).shape
         w = _pattern(shape, dtype, 0.0)
-        tangents = [_pattern(sample.args[i].shape, dtype, 0.7 * (i + 1)) for i in record.grad.args]
-        calls.append((sample, w, tangents if forward else []))
+        tangents = (
+            [_pattern(sample.args[i].shape, dtype, 0.7 * (i + 1)) for i in record.grad.args]
+            if forward
+            else []
+        )
+        calls.append((sample, w, tangents))
     relax = not record.static_shapes
     if target.mode.is_graph and len(calls) > 1:
         fn = _batched_vjp_and_jvp(
