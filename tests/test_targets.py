@@ -225,3 +225,13 @@ def test_tf_level_tests_do_not_apply_without_tensorflow(tmp_path) -> None:
         r.get("message") for r in results
     }
     assert any("autograph-to-code" in r["claim"] for r in results)
+
+
+@pytest.mark.parametrize("mode", ["eager", "function"])
+def test_numpy_scalars_keep_the_sign_of_zero_whatever_ran_before(mode):
+    # Eager TensorFlow caches the tensors of Python numbers by value (np.float64 is one):
+    # np.float64(-0.0) converted after a 0.0 would come back +0.0 without the 0-d array.
+    target = Target(Device("CPU:0"), Mode(mode))
+    target.run(tf.identity, np.float64(0.0))
+    result = target.run(tf.identity, np.float64(-0.0))
+    assert np.signbit(result.numpy()), result
